@@ -1,0 +1,122 @@
+"""The ``jobspec`` command: lint, compile, import, schema.
+
+Exit codes are a contract other tools rely on: 0 clean, 1 findings (errors),
+2 usage or I/O errors. No user error ever ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from compiler import __version__
+from compiler.compile import compile_document, job_name, to_json
+from compiler.findings import Finding, has_errors
+from compiler.formatters import FORMATS
+
+OK, FINDINGS, USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors already; keep the text short
+        self.print_usage(sys.stderr)
+        print(f"jobspec: error: {message}", file=sys.stderr)
+        raise SystemExit(USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="jobspec", description="Lint and compile EMR Serverless job specs.")
+    p.add_argument("--version", action="version", version=f"jobspec {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    lint = sub.add_parser("lint", help="check job specs; exit 1 when any error is found")
+    lint.add_argument("paths", nargs="*", default=["jobspecs"], help="files or folders (default: jobspecs)")
+    lint.add_argument("--format", choices=sorted(FORMATS), default="text")
+    lint.add_argument("--stack", help="lint for this stack only (default: the base and every stack named in the specs)")
+
+    comp = sub.add_parser("compile", help="print the StartJobRun request body of a spec (or of every spec in a folder)")
+    comp.add_argument("path")
+    comp.add_argument("--stack", help="apply this stack's overrides")
+
+    imp = sub.add_parser("import", help="print a job spec for an existing StartJobRun body (JSON)")
+    imp.add_argument("body")
+
+    sub.add_parser("schema", help="print the JSON Schema of the job spec language")
+    return p
+
+
+def _print_findings(findings: Sequence[Finding], fmt: str = "text", stream=None) -> None:
+    (stream or sys.stdout).write(FORMATS[fmt](findings))
+
+
+def _missing(paths: Sequence[str]) -> list[str]:
+    return [p for p in paths if not Path(p).exists()]
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from compiler.lint import lint_paths
+    missing = _missing(args.paths)
+    if missing:
+        print(f"jobspec: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return USAGE
+    result = lint_paths(args.paths, stack=args.stack)
+    _print_findings(result.findings, args.format)
+    return FINDINGS if not result.ok else OK
+
+
+def cmd_compile(args: argparse.Namespace) -> int:
+    from compiler.lint import lint_paths
+    if _missing([args.path]):
+        print(f"jobspec: no such file or folder: {args.path}", file=sys.stderr)
+        return USAGE
+    result = lint_paths([args.path], stack=args.stack, all_stacks=False)
+    if not result.ok:
+        _print_findings(result.findings, stream=sys.stderr)
+        return FINDINGS
+    bodies = {job_name(doc): compile_document(doc) for doc in result.documents}
+    if Path(args.path).is_dir():
+        print(json.dumps(bodies, indent=2, ensure_ascii=False))
+    else:
+        (body,) = bodies.values()
+        print(to_json(body))
+    return OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from compiler.importer import import_file
+    if _missing([args.body]):
+        print(f"jobspec: no such file: {args.body}", file=sys.stderr)
+        return USAGE
+    text, findings = import_file(args.body)
+    if text is None:
+        _print_findings(findings, stream=sys.stderr)
+        return FINDINGS
+    sys.stdout.write(text)
+    return OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from compiler.jsonschema import json_schema
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return OK
+
+
+COMMANDS = {"lint": cmd_lint, "compile": cmd_compile, "import": cmd_import, "schema": cmd_schema}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except BrokenPipeError:
+        return OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def run() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main())

@@ -1,0 +1,189 @@
+"""A yes/no answer to "does cerberus accept this document?", fast.
+
+cerberus walks its schema with a great deal of machinery per field (error trees,
+rule resolution, sub-validators); on a typical spec that costs about 3× the YAML
+parse, and most specs in a repository are valid. This module compiles the *same*
+cerberus schema into nested closures that answer only valid/invalid. The linter
+asks it first and runs cerberus, for the findings, only when the answer is no.
+
+It reads the schema, it does not restate it: a rule it does not know makes
+``compile_schema`` raise ``Unsupported`` and the linter then always uses cerberus.
+tests/test_fastcheck.py holds it to cerberus' verdict on generated documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Callable
+
+from compiler import service_rules, sugar
+from compiler.validator import compiled_pattern
+
+Check = Callable[[Any, dict], bool]
+
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "dict": lambda v: isinstance(v, Mapping),
+    "list": lambda v: isinstance(v, Sequence) and not isinstance(v, str),
+}
+_IGNORED = {"meta", "required", "nullable", "allow_unknown"}
+
+
+class Unsupported(ValueError):
+    """The schema uses a rule this module cannot decide."""
+
+
+class _Compiler:
+    def __init__(self, registry: dict[str, dict[str, Any]]) -> None:
+        self.registry = registry
+        self.named: dict[str, Check] = {}
+
+    def rules(self, rules: dict[str, Any] | str) -> Check:
+        if isinstance(rules, str):
+            return self._named(rules)
+        checks: list[Check] = []
+        nullable = rules.get("nullable", False)
+        for rule, constraint in rules.items():
+            if rule in _IGNORED:
+                continue
+            maker = getattr(self, "_r_" + rule, None)
+            if maker is None:
+                raise Unsupported(rule)
+            checks.append(maker(constraint, rules))
+
+        def check(value: Any, root: dict) -> bool:
+            if value is None:
+                return nullable
+            for c in checks:
+                if not c(value, root):
+                    return False
+            return True
+
+        return check
+
+    def _named(self, name: str) -> Check:
+        if name not in self.named:
+            self.named[name] = lambda v, r: self.named[name + "!"](v, r)
+            self.named[name + "!"] = self.rules(self.registry[name])
+        return self.named[name]
+
+    def mapping(self, schema: dict[str, Any], allow_unknown: Any = False) -> Check:
+        fields = {name: self.rules(rules) for name, rules in schema.items()}
+        required = [name for name, rules in schema.items() if isinstance(rules, dict) and rules.get("required")]
+        unknown = self.rules(allow_unknown) if isinstance(allow_unknown, dict) else None
+
+        def check(value: Mapping, root: dict) -> bool:
+            for name in required:
+                if name not in value:
+                    return False
+            for key, item in value.items():
+                c = fields.get(key)
+                if c is None:
+                    if unknown is not None:
+                        c = unknown
+                    elif allow_unknown is True:
+                        continue
+                    else:
+                        return False
+                if not c(item, root):
+                    return False
+            return True
+
+        return check
+
+    # -- one maker per rule: (constraint, whole rules set) -> check -------------------------------
+
+    def _r_type(self, types: str | list[str], _: dict) -> Check:
+        tests = [_TYPES[t] for t in ([types] if isinstance(types, str) else types)]
+        if len(tests) == 1:
+            only = tests[0]
+            return lambda v, r: only(v)
+        return lambda v, r: any(t(v) for t in tests)
+
+    def _r_minlength(self, n: int, _: dict) -> Check:
+        return lambda v, r: not hasattr(v, "__len__") or len(v) >= n
+
+    def _r_maxlength(self, n: int, _: dict) -> Check:
+        return lambda v, r: not hasattr(v, "__len__") or len(v) <= n
+
+    def _r_min(self, n: int, _: dict) -> Check:
+        return lambda v, r: not isinstance(v, (int, float)) or v >= n
+
+    def _r_max(self, n: int, _: dict) -> Check:
+        return lambda v, r: not isinstance(v, (int, float)) or v <= n
+
+    def _r_allowed(self, values: list, _: dict) -> Check:
+        allowed = frozenset(values)
+        return lambda v, r: not isinstance(v, (str, int)) or v in allowed
+
+    def _r_pattern(self, pattern: str, _: dict) -> Check:
+        match = compiled_pattern(pattern).fullmatch
+        return lambda v, r: not isinstance(v, str) or match(v) is not None
+
+    def _r_schema(self, schema: Any, rules: dict) -> Check:
+        types = rules.get("type")
+        types = [types] if isinstance(types, str) else (types or [])
+        if "list" in types:
+            item = self.rules(schema)
+            return lambda v, r: not isinstance(v, list) or all(item(x, r) for x in v)
+        mapping = self.mapping(schema, rules.get("allow_unknown", False))
+        return lambda v, r: not isinstance(v, Mapping) or mapping(v, r)
+
+    def _r_keysrules(self, rules: Any, _: dict) -> Check:
+        key = self.rules(rules)
+        return lambda v, r: not isinstance(v, Mapping) or all(key(k, r) for k in v)
+
+    def _r_valuesrules(self, rules: Any, _: dict) -> Check:
+        item = self.rules(rules)
+        return lambda v, r: not isinstance(v, Mapping) or all(item(x, r) for x in v.values())
+
+    def _r_exactly_one_of(self, members: list[str], _: dict) -> Check:
+        return lambda v, r: not isinstance(v, Mapping) or sum(m in v for m in members) == 1
+
+    def _r_json_string(self, enabled: bool, _: dict) -> Check:
+        import json
+
+        def check(v: Any, r: dict) -> bool:
+            if not enabled or not isinstance(v, str):
+                return True
+            try:
+                json.loads(v)
+            except ValueError:
+                return False
+            return True
+
+        return check
+
+    def _r_json_value(self, enabled: bool, _: dict) -> Check:
+        from compiler.validator import _first_non_json
+        return lambda v, r: not enabled or not isinstance(v, dict) or _first_non_json(v, ()) is None
+
+    def _r_nowhitespace(self, enabled: bool, _: dict) -> Check:
+        return lambda v, r: not enabled or not isinstance(v, str) or not sugar.has_whitespace(v)
+
+    def _r_compiles_to(self, wire: dict, _: dict) -> Check:
+        lo, hi, pattern = wire.get("minlength", 0), wire.get("maxlength"), wire.get("pattern")
+        match = compiled_pattern(pattern).fullmatch if pattern else None
+
+        def check(v: Any, r: dict) -> bool:
+            if not isinstance(v, dict):
+                return True
+            try:
+                text = sugar.compile_value(wire["sugar"], v)
+            except sugar.SugarError:
+                return False
+            return len(text) >= lo and (hi is None or len(text) <= hi) and (match is None or match(text) is not None)
+
+        return check
+
+    def _r_service(self, names: list[str], _: dict) -> Check:
+        rules = [service_rules.RULES[name] for name in names]
+        return lambda v, r: all(rule.holds(v, r) for rule in rules)
+
+
+def compile_schema(schema: dict[str, Any], registry: dict[str, dict[str, Any]]) -> Callable[[dict], bool]:
+    """A function telling whether cerberus (unknown keys refused) would accept a document."""
+    top = _Compiler(registry).mapping(schema)
+    return lambda document: top(document, document)

@@ -1,0 +1,42 @@
+"""The one type every check reports, and how findings are ordered and counted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable
+
+from compiler.rules import severity
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """A problem at ``file:line:column`` (1-based) in the member ``field`` (dotted AWS path)."""
+
+    file: str
+    line: int
+    column: int
+    rule: str
+    field: str
+    message: str
+
+    @property
+    def severity(self) -> str:
+        return severity(self.rule)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "severity": self.severity}
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)
+
+
+def dotted(path: Iterable[Any]) -> str:
+    """``('a', 0, 'b')`` → ``a[0].b``: the way AWS documentation names nested members."""
+    out = ""
+    for part in path:
+        if isinstance(part, int) and not isinstance(part, bool):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

@@ -1,0 +1,43 @@
+"""SARIF 2.1.0 for code scanning: one result per finding, rules from compiler.rules."""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from compiler import __version__
+from compiler.findings import Finding
+from compiler.rules import RULES
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def render(findings: Sequence[Finding]) -> str:
+    used = sorted({f.rule for f in findings})
+    index = {rule: i for i, rule in enumerate(used)}
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "jobspec",
+                "version": __version__,
+                "rules": [{
+                    "id": rule,
+                    "shortDescription": {"text": RULES[rule].title},
+                    "defaultConfiguration": {"level": "error" if RULES[rule].severity == "error" else "warning"},
+                } for rule in used],
+            }},
+            "results": [{
+                "ruleId": f.rule,
+                "ruleIndex": index[f.rule],
+                "level": "error" if f.severity == "error" else "warning",
+                "message": {"text": f"{f.field}: {f.message}" if f.field else f.message},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": f.file.replace("\\", "/")},
+                    "region": {"startLine": f.line, "startColumn": f.column},
+                }}],
+            } for f in findings],
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

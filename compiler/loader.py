@@ -1,0 +1,223 @@
+"""Reading one YAML file into plain data while keeping every node's position.
+
+PyYAML's C composer builds the node graph (with start marks); we construct the
+Python values ourselves from those nodes instead of letting PyYAML do it, because
+PyYAML silently keeps the last of two duplicate keys and loses positions. The
+node graph is kept: ``node_at`` turns a path into the key and value nodes, so
+positions cost nothing until a finding needs one (as cfn-lint's decoder does).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from compiler.findings import Finding, dotted
+
+#: Files larger than this are refused before parsing: a job spec is a few KB.
+MAX_BYTES = 1 << 20
+#: Nesting deeper than this is refused (the StartJobRun model nests 8 levels).
+MAX_DEPTH = 64
+#: Values constructed per file, aliases counted each time they are used.
+MAX_NODES = 100_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_safe = yaml.SafeLoader("")  # only its scalar constructors are used
+
+STR = "tag:yaml.org,2002:str"
+MAP = "tag:yaml.org,2002:map"
+SEQ = "tag:yaml.org,2002:seq"
+MERGE = "tag:yaml.org,2002:merge"
+_SCALARS = {
+    "tag:yaml.org,2002:int": _safe.construct_yaml_int,
+    "tag:yaml.org,2002:float": _safe.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _safe.construct_yaml_bool,
+    "tag:yaml.org,2002:null": _safe.construct_yaml_null,
+    "tag:yaml.org,2002:timestamp": _safe.construct_yaml_timestamp,
+}
+#: YAML's names for the types a plain scalar may silently become.
+YAML_TYPE_NAMES = {bool: "a boolean", int: "a number", float: "a number", type(None): "null",
+                   datetime.date: "a date", datetime.datetime: "a timestamp"}
+
+
+class LoadError(Exception):
+    """A file that cannot be read as one YAML mapping; carries its finding."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+@dataclass
+class Source:
+    """One YAML file: its data, its node graph and the problems found while reading it."""
+
+    file: str
+    data: Any
+    root: yaml.Node | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _finding(file: str, rule: str, mark: Any, message: str, path: tuple = ()) -> Finding:
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return Finding(file, line, col, rule, dotted(path), message)
+
+
+class _Builder:
+    """Constructs plain values from nodes, reporting duplicates, bad tags and bombs."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.findings: list[Finding] = []
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: tuple, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            what = f"more than {MAX_NODES} values (alias expansion?)" if self.count > MAX_NODES else f"nesting deeper than {MAX_DEPTH} levels"
+            raise LoadError(_finding(self.file, "E0007", node.start_mark, f"refused: {what}", path))
+        tag = node.tag
+        if tag == STR:
+            return node.value
+        if tag == MAP:
+            return self._mapping(node, path, depth)
+        if tag == SEQ:
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        construct = _SCALARS.get(tag)
+        if construct is not None and isinstance(node, yaml.ScalarNode):
+            try:
+                return construct(node)
+            except (ValueError, yaml.YAMLError):
+                return node.value
+        raise LoadError(_finding(self.file, "E0008", node.start_mark,
+                                 f"tag {tag} is not supported in job specs", path))
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple, depth: int) -> dict:
+        out: dict = {}
+        seen: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE:
+                self._merge(out, value_node, path, depth)
+                continue
+            key = self.build(key_node, path, depth + 1)
+            if isinstance(key, (dict, list)):
+                raise LoadError(_finding(self.file, "E0001", key_node.start_mark,
+                                         "a mapping key must be a plain value", path))
+            if key in seen:
+                first = seen[key]
+                self.findings.append(_finding(
+                    self.file, "E0002", key_node.start_mark,
+                    f"duplicate key '{key}' (first at line {first.line + 1}); YAML would silently keep this one",
+                    path + (key,)))
+            seen[key] = key_node.start_mark
+            out[key] = self.build(value_node, path + (key,), depth + 1)
+        return out
+
+    def _merge(self, out: dict, value_node: yaml.Node, path: tuple, depth: int) -> None:
+        """``<<: *anchor``: keys of the merged mappings, unless given explicitly."""
+        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for src in sources:
+            merged = self.build(src, path, depth + 1)
+            if not isinstance(merged, dict):
+                raise LoadError(_finding(self.file, "E0001", src.start_mark,
+                                         "'<<' must merge a mapping or a list of mappings", path))
+            for key, value in merged.items():
+                out.setdefault(key, value)
+
+
+def _decode(file: str, raw: bytes) -> tuple[str, list[Finding]]:
+    findings: list[Finding] = []
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        line = raw.count(b"\n", 0, offset) + 1
+        raise LoadError(Finding(file, line, 1, "E0003", "", "binary file (NUL byte); a job spec is UTF-8 text"))
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        findings.append(Finding(file, 1, 1, "W0010", "", "UTF-8 byte order mark; remove it, YAML tools disagree on it"))
+    try:
+        return raw.decode("utf-8"), findings
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(Finding(file, line, col, "E0003", "",
+                                f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8")) from None
+
+
+def _yaml_error(file: str, exc: yaml.YAMLError) -> LoadError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if "expected a single document" in str(exc):
+        return LoadError(_finding(file, "E0006", mark, "more than one YAML document ('---'); put each job in its own file"))
+    if "'\\t'" in problem:
+        problem += " (YAML indentation must use spaces, not tabs)"
+    context = getattr(exc, "context", None)
+    text = f"{context}, {problem}" if context else problem
+    return LoadError(_finding(file, "E0001", mark, text))
+
+
+def parse(file: str, text: str) -> Source:
+    """Parse YAML text; raises LoadError for anything that is not one usable document."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        raise _yaml_error(file, exc) from None
+    except RecursionError:
+        raise LoadError(Finding(file, 1, 1, "E0007", "", f"refused: nesting deeper than {MAX_DEPTH} levels")) from None
+    finally:
+        loader.dispose()
+    if root is None:
+        return Source(file, None, None)
+    builder = _Builder(file)
+    data = builder.build(root, (), 0)
+    return Source(file, data, root, builder.findings)
+
+
+def load(path: str | Path) -> Source:
+    """Read and parse one file; every failure is a LoadError carrying a positioned finding."""
+    file = str(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise LoadError(Finding(file, 1, 1, "E0009", "", f"cannot read: {exc.strerror or exc}")) from None
+    if len(raw) > MAX_BYTES:
+        raise LoadError(Finding(file, 1, 1, "E0004", "", f"larger than {MAX_BYTES // 1024} KiB; a job spec is a few KB"))
+    text, findings = _decode(file, raw)
+    source = parse(file, text)
+    source.findings[:0] = findings
+    return source
+
+
+def _same_key(node: yaml.ScalarNode, key: Any) -> bool:
+    if isinstance(key, str):
+        return node.tag == STR and node.value == key
+    construct = _SCALARS.get(node.tag)
+    try:
+        value = construct(node) if construct else node.value
+    except (ValueError, yaml.YAMLError):
+        return False
+    return type(value) is type(key) and value == key
+
+
+def node_at(root: yaml.Node | None, path: tuple) -> tuple[yaml.Node | None, yaml.Node | None]:
+    """(key node, value node) at ``path`` below ``root``; (None, None) when absent."""
+    key_node, node = None, root
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            found = None
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and _same_key(k, part):
+                    found = (k, v)  # the last one wins, as in the loaded data
+            if found is None:
+                return None, None
+            key_node, node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            key_node, node = None, node.value[part]
+        else:
+            return None, None
+    return key_node, node

@@ -1,0 +1,151 @@
+"""The StartJobRun request as botocore models it, turned into a cerberus schema.
+
+botocore's ``emr-serverless`` service model is the authoritative, machine-readable
+description of the API (the web page lags behind it: ``diskEncryptionConfiguration``
+and ``flexExecution`` are only here). Every length, pattern, range, enum, map size
+and the ``jobDriver`` union below comes from that model; nothing is typed in by hand,
+so a botocore upgrade that adds a member makes it lintable without a code change.
+
+The generated rules use these cerberus rules and our custom ones (see
+``compiler.validator.SpecValidator``):
+
+- ``type``, ``required``, ``minlength``, ``maxlength``, ``min``, ``max``, ``allowed``,
+  ``schema``, ``keysrules``, ``valuesrules``, ``meta`` (stock cerberus);
+- ``pattern``: a *full* match (``re.fullmatch``), Java-like classes (``re.ASCII``) and
+  ``.`` matching newlines so multi-line Hive queries pass ``.*\\S.*``;
+- ``exactly_one_of``: the one-of ``jobDriver`` union.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import botocore.session
+from botocore.model import Shape
+
+SERVICE = "emr-serverless"
+OPERATION = "StartJobRun"
+
+#: cerberus registry name of the recursive ``Configuration`` structure.
+RECURSIVE = "Configuration"
+
+
+@functools.lru_cache(maxsize=1)
+def input_shape() -> Shape:
+    """The botocore shape of the StartJobRun request."""
+    model = botocore.session.get_session().get_service_model(SERVICE)
+    return model.operation_model(OPERATION).input_shape
+
+
+def member_order() -> list[str]:
+    """Top-level request members in model order (the order ``compile`` prints them)."""
+    return list(input_shape().members)
+
+
+def _string_rules(shape: Shape) -> dict[str, Any]:
+    meta = shape.metadata
+    rules: dict[str, Any] = {"type": "string"}
+    if "min" in meta:
+        rules["minlength"] = meta["min"]
+    if "max" in meta:
+        rules["maxlength"] = meta["max"]
+    if "pattern" in meta:
+        rules["pattern"] = meta["pattern"]
+    if "enum" in meta:
+        rules["allowed"] = list(meta["enum"])
+    return rules
+
+
+def _rules(shape: Shape, registry: dict[str, dict[str, Any]], stack: tuple[str, ...]) -> dict[str, Any]:
+    meta = shape.metadata
+    kind = shape.type_name
+    if kind == "string":
+        rules = _string_rules(shape)
+    elif kind in ("integer", "long"):
+        rules = {"type": "integer"}
+        if "min" in meta:
+            rules["min"] = meta["min"]
+        if "max" in meta:
+            rules["max"] = meta["max"]
+    elif kind == "boolean":
+        rules = {"type": "boolean"}
+    elif kind == "list":
+        rules = {"type": "list", "schema": _rules(shape.member, registry, stack)}
+        if meta.get("min"):
+            rules["minlength"] = meta["min"]
+        if "max" in meta:
+            rules["maxlength"] = meta["max"]
+    elif kind == "map":
+        rules = {
+            "type": "dict",
+            "keysrules": _rules(shape.key, registry, stack),
+            "valuesrules": _rules(shape.value, registry, stack),
+        }
+        if meta.get("min"):
+            rules["minlength"] = meta["min"]
+        if "max" in meta:
+            rules["maxlength"] = meta["max"]
+    elif kind == "structure":
+        if shape.name in stack:
+            # A structure that contains itself (Configuration.configurations):
+            # cerberus resolves a registry name lazily, so recursion is finite.
+            return RECURSIVE
+        inner = stack + (shape.name,)
+        required = set(shape.required_members)
+        schema = {}
+        for name, member in shape.members.items():
+            if member.serialization.get("location") == "uri":
+                continue  # applicationId is handled like the body members below
+            member_rules = _rules(member, registry, inner)
+            if isinstance(member_rules, dict) and name in required:
+                member_rules = {**member_rules, "required": True}
+            schema[name] = member_rules
+        rules = {"type": "dict", "schema": schema}
+        if meta.get("union"):
+            rules["exactly_one_of"] = list(shape.members)
+        if shape.name == RECURSIVE:
+            registry[RECURSIVE] = rules
+    else:  # pragma: no cover - the model has no other kinds today
+        raise ValueError(f"unsupported shape type {kind!r} for {shape.name}")
+    if meta.get("sensitive"):
+        rules["meta"] = {"sensitive": True}
+    return rules
+
+
+@functools.lru_cache(maxsize=1)
+def request_schema() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """(schema, rules-set registry) of the StartJobRun request body, from the model.
+
+    ``applicationId`` is a URI parameter on the wire but a body member for boto3
+    and for ``jobspec compile``, so it is included here with its model constraints.
+    """
+    shape = input_shape()
+    registry: dict[str, dict[str, Any]] = {}
+    top = _rules(shape, registry, ())
+    schema = dict(top["schema"])
+    app = _string_rules(shape.members["applicationId"])
+    schema = {"applicationId": {**app, "required": True}, **schema}
+    return schema, registry
+
+
+def sensitive_paths() -> list[tuple[str, ...]]:
+    """Paths (``*`` for any list item or map value) of members the model marks sensitive."""
+    found: list[tuple[str, ...]] = []
+
+    def walk(shape: Shape, path: tuple[str, ...], seen: tuple[str, ...]) -> None:
+        if shape.metadata.get("sensitive"):
+            found.append(path)
+            return
+        if shape.type_name == "structure":
+            if shape.name in seen:
+                return
+            for name, member in shape.members.items():
+                walk(member, path + (name,), seen + (shape.name,))
+        elif shape.type_name == "list":
+            walk(shape.member, path + ("*",), seen)
+        elif shape.type_name == "map":
+            walk(shape.value, path + ("*",), seen)
+
+    walk(input_shape(), (), ())
+    return found

@@ -1,0 +1,59 @@
+"""Stable rule ids of every finding jobspec reports.
+
+The first letter gives the severity (E error, W warning), the first digit the
+family: 0 reading YAML, 1 the StartJobRun model's constraints, 2 the service's
+documented rules and jobspec's own, 3 secrets. Ids never change meaning; a retired
+rule's id is not reused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+
+    @property
+    def severity(self) -> str:
+        return {"E": "error", "W": "warning"}[self.id[0]]
+
+
+RULES: dict[str, Rule] = {r.id: r for r in (
+    Rule("E0001", "YAML syntax error"),
+    Rule("E0002", "Duplicate mapping key"),
+    Rule("E0003", "File is not UTF-8 text"),
+    Rule("E0004", "File too large"),
+    Rule("E0005", "Not a job spec mapping (empty file, list or scalar at the top)"),
+    Rule("E0006", "More than one YAML document in a file"),
+    Rule("E0007", "Too deep or too many nodes (nesting or alias expansion)"),
+    Rule("E0008", "Unsupported YAML tag"),
+    Rule("E0009", "File cannot be read"),
+    Rule("W0010", "Byte order mark at the start of the file"),
+    Rule("E1001", "Unknown key"),
+    Rule("E1002", "Required member missing"),
+    Rule("E1003", "Wrong type"),
+    Rule("E1004", "YAML read a string as a boolean, number, date or null"),
+    Rule("E1010", "String shorter than the model's minimum length"),
+    Rule("E1011", "String longer than the model's maximum length"),
+    Rule("E1012", "String does not match the model's pattern"),
+    Rule("E1013", "Number outside the model's range"),
+    Rule("E1014", "Value not one of the model's enum values"),
+    Rule("E1015", "List or map size outside the model's bounds"),
+    Rule("E1020", "jobDriver must have exactly one of sparkSubmit, hive"),
+    Rule("E2001", "retryPolicy.maxAttempts is only for BATCH jobs"),
+    Rule("E2002", "retryPolicy.maxFailedAttemptsPerHour is only for STREAMING jobs"),
+    Rule("E2003", "executionIamPolicy.policy must be a JSON document"),
+    Rule("E2004", "Two specs with the same job name"),
+    Rule("E2005", "sparkSubmitParameters mapping cannot be written as a string"),
+    Rule("E2006", "A readable form compiles to a string the model rejects"),
+    Rule("W2010", "executionTimeoutMinutes beyond what BATCH jobs accept on EMR 7.11+"),
+    Rule("E3001", "Secret written in plain text"),
+)}
+
+
+def severity(rule_id: str) -> str:
+    """'error' or 'warning', from the id's prefix."""
+    return RULES[rule_id].severity

@@ -1,0 +1,113 @@
+"""The job spec schema: the StartJobRun model plus jobspec's own keys and sugar.
+
+This cerberus schema is the one source of truth: the linter validates against it,
+``jobspec schema`` exports it as JSON Schema, and the README's field reference is
+generated from it. Everything AWS-defined comes from ``compiler.model``; this module
+only states how a *spec* differs from a request body:
+
+- ``clientToken`` is optional: when absent it is derived from the job (see compile).
+- ``sparkSubmitParameters`` and ``executionIamPolicy.policy`` also accept mappings.
+- ``rerun``, ``deploy`` and ``stacks`` are jobspec keys that are never sent to AWS.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from typing import Any
+
+from compiler import model, sugar
+
+#: Top-level keys that belong to jobspec, not to the StartJobRun request.
+JOBSPEC_KEYS = ("rerun", "deploy", "stacks")
+
+#: Stack names as Pulumi allows them.
+STACK_NAME = r"[A-Za-z0-9_.-]{1,100}"
+
+#: A spark-submit flag name without its leading dashes.
+SPARK_FLAG = r"[A-Za-z][A-Za-z0-9-]*"
+
+WAIT_UNTIL = ["RUNNING", "TERMINAL"]
+MAX_WAIT_SECONDS = 3600
+
+_JOBSPEC_RULES: dict[str, dict[str, Any]] = {
+    "rerun": {
+        "nullable": False,
+        "meta": {"doc": "Any value; change it to start the job again without other edits. Never sent to AWS."},
+    },
+    "deploy": {
+        "type": "dict",
+        "meta": {"doc": "How `pulumi up` applies this job. Never sent to AWS."},
+        "schema": {
+            "stopBeforeStart": {
+                "type": "boolean",
+                "meta": {"doc": "On a restart, cancel the old run before starting the new one (jobs that must never run twice)."},
+            },
+            "wait": {
+                "type": "dict",
+                "meta": {"doc": "Block `pulumi up` until the run reaches a state; a run that ends FAILED or CANCELLED fails the update."},
+                "schema": {
+                    "until": {"type": "string", "allowed": WAIT_UNTIL, "required": True},
+                    "timeoutSeconds": {"type": "integer", "min": 1, "max": MAX_WAIT_SECONDS, "required": True},
+                },
+            },
+        },
+    },
+    "stacks": {
+        "type": "dict",
+        "meta": {"doc": "Per-stack overrides, deep-merged over this spec for the selected stack."},
+        "keysrules": {"type": "string", "pattern": STACK_NAME},
+        "valuesrules": {"type": "dict"},
+    },
+}
+
+
+def _spark_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    wire = {k: rules[k] for k in ("minlength", "maxlength", "pattern") if k in rules}
+    flag_value = {"type": ["string", "list", "boolean"], "nowhitespace": True, "schema": {"type": "string", "nowhitespace": True}}
+    return {
+        **rules,
+        "type": ["string", "dict"],
+        "keysrules": {"type": "string", "pattern": SPARK_FLAG},
+        "schema": {
+            "conf": {
+                "type": "dict",
+                "keysrules": {"type": "string", "minlength": 1, "nowhitespace": True},
+                "valuesrules": {"type": "string", "nowhitespace": True},
+            }
+        },
+        "allow_unknown": flag_value,
+        "compiles_to": {"sugar": sugar.SPARK, **wire},
+    }
+
+
+def _policy_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    wire = {k: rules[k] for k in ("minlength", "maxlength", "pattern") if k in rules}
+    return {**rules, "type": ["string", "dict"], "json_string": True, "json_value": True,
+            "compiles_to": {"sugar": sugar.POLICY, **wire}}
+
+
+@functools.lru_cache(maxsize=1)
+def spec_schema() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """(schema, rules-set registry) of a job spec after defaults and stacks are merged."""
+    body, registry = model.request_schema()
+    schema = copy.deepcopy(body)
+    schema["clientToken"].pop("required", None)
+    spark = schema["jobDriver"]["schema"]["sparkSubmit"]["schema"]
+    spark["sparkSubmitParameters"] = _spark_rules(spark["sparkSubmitParameters"])
+    policy = schema["executionIamPolicy"]["schema"]
+    policy["policy"] = _policy_rules(policy["policy"])
+    retry = schema["retryPolicy"]["schema"]
+    retry["maxAttempts"]["service"] = ["batch_only"]
+    retry["maxFailedAttemptsPerHour"]["service"] = ["streaming_only"]
+    schema["executionTimeoutMinutes"]["service"] = ["batch_timeout"]
+    schema.update(copy.deepcopy(_JOBSPEC_RULES))
+    return schema, copy.deepcopy(registry)
+
+
+def defaults_schema() -> dict[str, Any]:
+    """Schema of a ``_defaults.yaml`` file: shared values, and per-stack values."""
+    return {
+        "defaults": {"type": "dict"},
+        "stacks": copy.deepcopy(_JOBSPEC_RULES["stacks"]),
+    }
