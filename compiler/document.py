@@ -25,6 +25,8 @@ from compiler import loader
 from compiler.findings import Finding, dotted
 
 DEFAULTS_FILE = "_defaults.yaml"
+#: Where findings about deploy-time overrides point.
+OVERRIDES_FILE = "<deploy-time overrides>"
 SPEC_SUFFIXES = (".yaml", ".yml")
 #: Folders that end the upward search for ``_defaults.yaml``.
 ROOT_MARKERS = ("Pulumi.yaml", ".git")
@@ -123,14 +125,21 @@ def stacks_named(sources: list[loader.Source]) -> set[str]:
     return names
 
 
-def merge(spec: loader.Source, defaults: list[loader.Source], stack: str | None) -> Document:
-    """The spec for ``stack`` with its defaults merged in (see the module doc for precedence)."""
+def merge(spec: loader.Source, defaults: list[loader.Source], stack: str | None,
+          overrides: dict[str, Any] | None = None) -> Document:
+    """The spec for ``stack`` with its defaults merged in (see the module doc for precedence).
+
+    ``overrides`` (deploy-time values such as Pulumi config ``jobspec:applicationId``)
+    win over everything.
+    """
     order: list[Layer] = [Layer(d, ("defaults",)) for d in defaults]
     if stack is not None:
         order += [Layer(d, ("stacks", stack)) for d in defaults]
     order.append(Layer(spec, ()))
     if stack is not None:
         order.append(Layer(spec, ("stacks", stack)))
+    if overrides:
+        order.append(Layer(loader.Source(OVERRIDES_FILE, {"overrides": overrides}, None), ("overrides",)))
     data: dict[str, Any] = {}
     used: list[Layer] = []
     for layer in order:

@@ -136,7 +136,8 @@ class Linter:
                 sources.append(loaded)
         return sources
 
-    def lint_file(self, path: Path, stack: str | None, all_stacks: bool, result: Result) -> None:
+    def lint_file(self, path: Path, stack: str | None, all_stacks: bool, result: Result,
+                  overrides: dict[str, Any] | None = None) -> None:
         try:
             source = loader.load(path)
         except loader.LoadError as exc:
@@ -155,18 +156,18 @@ class Linter:
         if all_stacks and stack is None:
             stacks += sorted(stacks_named([*defaults, source]))
         for each in stacks:
-            doc = merge(source, defaults, each)
+            doc = merge(source, defaults, each, overrides)
             result.findings.extend(self.check(doc))
             result.documents.append(doc)
 
 
 def lint_paths(paths: Iterable[str | Path], stack: str | None = None, all_stacks: bool = True,
-               linter: Linter | None = None) -> Result:
+               linter: Linter | None = None, overrides: dict[str, Any] | None = None) -> Result:
     """Lint every spec under ``paths`` for ``stack`` (or the base and every named stack)."""
     linter = linter or default_linter()
     result = Result()
     for path in spec_files(list(paths)):
-        linter.lint_file(path, stack, all_stacks, result)
+        linter.lint_file(path, stack, all_stacks, result, overrides)
     result.findings.extend(duplicate_names(result.documents))
     result.findings = sorted(set(result.findings))
     return result

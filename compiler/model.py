@@ -149,3 +149,25 @@ def sensitive_paths() -> list[tuple[str, ...]]:
 
     walk(input_shape(), (), ())
     return found
+
+
+def sensitive_value_paths(body: dict[str, Any]) -> list[tuple]:
+    """Concrete paths in ``body`` whose model shape is marked sensitive (recursion included)."""
+    found: list[tuple] = []
+
+    def walk(value: Any, shape: Shape, path: tuple) -> None:
+        if shape.metadata.get("sensitive"):
+            found.append(path)
+        elif shape.type_name == "structure" and isinstance(value, dict):
+            for name, member in shape.members.items():
+                if name in value:
+                    walk(value[name], member, path + (name,))
+        elif shape.type_name == "list" and isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, shape.member, path + (i,))
+        elif shape.type_name == "map" and isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, shape.value, path + (key,))
+
+    walk(body, input_shape(), ())
+    return found

@@ -1,0 +1,44 @@
+"""The EMR Serverless client, made where it is used (never captured in a pickled provider).
+
+Endpoint and region come from boto3's standard resolution (``AWS_REGION``,
+``AWS_ENDPOINT_URL_EMR_SERVERLESS``, profiles), with the stack's ``aws:region`` as
+a fallback pulumi-aws users already set. Retries are botocore's standard mode:
+throttling and 5xx are retried with backoff, a bounded number of times.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+MAX_ATTEMPTS = int(os.environ.get("JOBSPEC_AWS_MAX_ATTEMPTS", "5"))
+CONNECT_TIMEOUT = 10
+READ_TIMEOUT = 60
+
+#: States after which a run will never change again.
+TERMINAL = frozenset({"SUCCESS", "FAILED", "CANCELLED"})
+
+
+def client_config() -> Config:
+    return Config(
+        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=READ_TIMEOUT,
+        user_agent_extra="jobspec",
+    )
+
+
+def emr_client(region: str | None = None) -> Any:
+    """A new ``emr-serverless`` client; ``region`` only when boto3 finds none itself."""
+    session = boto3.session.Session()
+    # AWS_REGION is what the AWS CLI v2 and SDKs set; older botocore reads only AWS_DEFAULT_REGION.
+    resolved = session.region_name or os.environ.get("AWS_REGION") or region
+    return session.client("emr-serverless", region_name=resolved, config=client_config())
+
+
+def error_code(exc: Exception) -> str:
+    response = getattr(exc, "response", None) or {}
+    return response.get("Error", {}).get("Code", "")

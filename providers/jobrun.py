@@ -1,0 +1,208 @@
+"""The dynamic provider behind ``JobRun``: StartJobRun, GetJobRun, CancelJobRun, tags.
+
+Pulumi pickles this provider into every resource's state (by reference, since the
+class lives in an installed module, not in ``__main__``), so the instance holds
+no client and no module state: clients are made inside each method. Its import
+path and method contracts are kept stable, because ``refresh`` and ``destroy``
+run the provider recorded in state (pulumi/pulumi#6490).
+
+Properties: the StartJobRun members under their AWS names (so a preview diff reads
+like the API), plus ``jobName``, ``specFile``, ``deploy`` and ``rerun``; outputs add
+``arn``, ``jobRunId``, ``state``, ``stateDetails``, ``createdAt``, ``updatedAt``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, CreateResult, DiffResult, ReadResult, \
+    ResourceProvider, UpdateResult
+
+from compiler import model, plan as planning
+from providers import aws
+
+#: The string Pulumi sends for a value not known during preview (pulumi/pulumi#6310).
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+#: jobspec's own inputs: a change to them updates state only, never the run.
+META_KEYS = ("jobName", "specFile", "deploy", "rerun")
+OUTPUT_KEYS = ("arn", "jobRunId", "state", "stateDetails", "createdAt", "updatedAt")
+#: Seconds between GetJobRun calls while waiting (only with ``deploy.wait``).
+POLL_SECONDS = float(os.environ.get("JOBSPEC_POLL_SECONDS", "5"))
+
+
+class JobRunError(Exception):
+    """A job run that failed, vanished or did not reach the awaited state in time."""
+
+
+def body_of(props: dict[str, Any]) -> dict[str, Any]:
+    """The StartJobRun request carried in a property bag (inputs or outputs)."""
+    return {k: props[k] for k in model.member_order() if props.get(k) is not None}
+
+
+def _has_unknown(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_unknown(v) for v in value)
+    return value == UNKNOWN
+
+
+def _meta(props: dict[str, Any], key: str) -> Any:
+    value = props.get(key)
+    # The engine may drop an empty mapping from state; {} and absent mean the same.
+    return None if value == {} else value
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _run_outputs(run: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "state": run.get("state"),
+        "stateDetails": run.get("stateDetails") or "",
+        "createdAt": _iso(run.get("createdAt")),
+        "updatedAt": _iso(run.get("updatedAt")),
+    }
+
+
+def _rerun_hint(props: dict[str, Any]) -> str:
+    return (f" Re-applying {props.get('specFile') or 'the spec'} unchanged starts nothing (same clientToken); "
+            "change its `rerun:` value to start the job again.")
+
+
+class JobRunProvider(ResourceProvider):
+    """CRUD for one EMR Serverless job run, driven by a compiled StartJobRun body."""
+
+    # The provider captures no secrets; keep it readable (and diff-able) in state.
+    serialize_as_secret_always = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.region: str | None = None
+
+    def configure(self, req: ConfigureRequest) -> None:
+        try:
+            self.region = req.config.get("aws:region")
+        except Exception:  # noqa: BLE001 - config shape differs across SDK versions; boto3 resolves anyway
+            self.region = None
+
+    def _client(self) -> Any:
+        return aws.emr_client(getattr(self, "region", None))
+
+    # -- preview: pure -------------------------------------------------------------------------
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """The same linter as ``jobspec lint``, on the compiled body; unknown values are skipped."""
+        from compiler.document import Document
+        from compiler.lint import default_linter
+
+        body = body_of(news)
+        unknown = [k for k, v in body.items() if _has_unknown(v)]
+        known = {k: v for k, v in body.items() if k not in unknown}
+        for key in unknown:  # placeholders that satisfy "required"; their findings are dropped below
+            known[key] = "unknown"
+        doc = Document(str(news.get("specFile") or "<inputs>"), None, known, [])
+        failures = []
+        for finding in default_linter().check(doc):
+            top = finding.field.split(".")[0].split("[")[0]
+            if top in unknown or finding.severity != "error":
+                continue
+            failures.append(CheckFailure(top or "body", f"{finding.file}: {finding.field}: {finding.message} [{finding.rule}]"))
+        return CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Restart on any body change (replace), update in place for tags and jobspec keys only."""
+        result = planning.plan(body_of(olds), body_of(news))
+        meta_changed = any(_meta(olds, k) != _meta(news, k) for k in META_KEYS)
+        if result.action == planning.NONE and not meta_changed:
+            return DiffResult(changes=False, replaces=[])
+        deploy = news.get("deploy") if isinstance(news.get("deploy"), dict) else {}
+        return DiffResult(
+            changes=True,
+            replaces=result.replaces,
+            stables=["jobName"],
+            delete_before_replace=bool(deploy.get("stopBeforeStart")) and bool(result.replaces),
+        )
+
+    # -- apply ---------------------------------------------------------------------------------
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """StartJobRun; returns right away unless ``deploy.wait`` asks to block (bounded)."""
+        client = self._client()
+        body = body_of(props)
+        started = client.start_job_run(**body)
+        run_id = started["jobRunId"]
+        run = client.get_job_run(applicationId=body["applicationId"], jobRunId=run_id)["jobRun"]
+        wait = (props.get("deploy") or {}).get("wait")
+        if wait:
+            run = self._wait(client, body["applicationId"], run_id, run, wait, props)
+        outs = {k: v for k, v in props.items() if k != "__provider"}
+        outs.update(arn=started["arn"], jobRunId=run_id, applicationId=started.get("applicationId", body["applicationId"]))
+        outs.update(_run_outputs(run))
+        return CreateResult(run_id, outs)
+
+    def _wait(self, client: Any, app: str, run_id: str, run: dict[str, Any], wait: dict[str, Any],
+              props: dict[str, Any]) -> dict[str, Any]:
+        target_terminal = wait.get("until") == "TERMINAL"
+        deadline = time.monotonic() + float(wait.get("timeoutSeconds", 600))
+        while True:
+            state = run.get("state")
+            if state in ("FAILED", "CANCELLED"):
+                raise JobRunError(f"job run {run_id} of {props.get('jobName')} ended {state}: "
+                                  f"{run.get('stateDetails') or 'no details'}." + _rerun_hint(props))
+            if state in aws.TERMINAL or (not target_terminal and state == "RUNNING"):
+                return run
+            if time.monotonic() >= deadline:
+                raise JobRunError(f"job run {run_id} of {props.get('jobName')} is still {state} after "
+                                  f"{wait.get('timeoutSeconds')}s; it keeps running, and the next `pulumi up` "
+                                  "adopts it (same clientToken).")
+            time.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+            run = client.get_job_run(applicationId=app, jobRunId=run_id)["jobRun"]
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Only tags (TagResource/UntagResource) and jobspec keys change in place."""
+        old_tags, new_tags = olds.get("tags") or {}, news.get("tags") or {}
+        to_set = {k: v for k, v in new_tags.items() if old_tags.get(k) != v}
+        to_remove = [k for k in old_tags if k not in new_tags]
+        if to_set or to_remove:
+            client = self._client()
+            if to_set:
+                client.tag_resource(resourceArn=olds["arn"], tags=to_set)
+            if to_remove:
+                client.untag_resource(resourceArn=olds["arn"], tagKeys=to_remove)
+        outs = {k: olds.get(k) for k in OUTPUT_KEYS}
+        outs.update({k: v for k, v in news.items() if k != "__provider"})
+        outs["applicationId"] = news.get("applicationId", olds.get("applicationId"))
+        return UpdateResult(outs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """GetJobRun; a run the service no longer has is an error, never a silent re-create."""
+        client = self._client()
+        try:
+            run = client.get_job_run(applicationId=props["applicationId"], jobRunId=id_)["jobRun"]
+        except Exception as exc:  # noqa: BLE001 - only "not found" is handled; others propagate
+            if aws.error_code(exc) == "ResourceNotFoundException":
+                raise JobRunError(
+                    f"job run {id_} of {props.get('jobName')} no longer exists in application "
+                    f"{props.get('applicationId')}. Keep it out of state with `pulumi state delete` and "
+                    "change `rerun:` to start the job again.") from None
+            raise
+        outs = {k: v for k, v in props.items() if k != "__provider"}
+        outs.update(_run_outputs(run))
+        return ReadResult(id_, outs)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """CancelJobRun unless the run already ended (or is gone)."""
+        client = self._client()
+        app = props["applicationId"]
+        try:
+            state = client.get_job_run(applicationId=app, jobRunId=id_)["jobRun"]["state"]
+        except Exception as exc:  # noqa: BLE001
+            if aws.error_code(exc) == "ResourceNotFoundException":
+                return
+            raise
+        if state not in aws.TERMINAL:
+            client.cancel_job_run(applicationId=app, jobRunId=id_)
