@@ -1,0 +1,185 @@
+"""The JobRun dynamic provider against a real HTTP endpoint (moto server on 127.0.0.1).
+
+Paths moto does not implement (tags, clientToken idempotency, runs that fail or
+are still running) are in test_provider_stubbed.py.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from compiler.compile import compile_document
+from compiler.lint import lint_paths
+from providers.jobrun import UNKNOWN, JobRunError, JobRunProvider
+from tools.local_endpoint import ROLE_ARN, LocalEndpoint
+
+SPEC = """\
+name: nightly
+applicationId: {app}
+executionRoleArn: {role}
+jobDriver:
+  sparkSubmit:
+    entryPoint: s3://bucket/etl.py
+    sparkSubmitParameters:
+      conf:
+        spark.executor.memory: 4g
+tags:
+  team: data
+"""
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    with LocalEndpoint() as ep:
+        yield ep
+
+
+@pytest.fixture
+def aws_env(endpoint, monkeypatch):
+    for key, value in endpoint.env().items():
+        monkeypatch.setenv(key, value)
+    return endpoint
+
+
+@pytest.fixture
+def app(aws_env):
+    return aws_env.create_application()
+
+
+def compiled(tmp_path: Path, app: str, text: str = SPEC) -> dict:
+    spec = tmp_path / "job.yaml"
+    spec.write_text(textwrap.dedent(text).format(app=app, role=ROLE_ARN))
+    result = lint_paths([spec], all_stacks=False)
+    assert result.ok, result.findings
+    (doc,) = result.documents
+    return compile_document(doc)
+
+
+def props(body: dict, **extra) -> dict:
+    return {**body, "jobName": "nightly", "specFile": "job.yaml", "deploy": {}, **extra}
+
+
+def test_create_sends_exactly_the_compiled_body(tmp_path, app, aws_env):
+    body = compiled(tmp_path, app)
+    before = len(aws_env.start_job_run_bodies())
+    JobRunProvider().create(props(body))
+    assert aws_env.start_job_run_bodies()[before:] == [body]
+
+
+def test_create_outputs_arn_job_run_id_state_and_client_token(tmp_path, app, aws_env):
+    body = compiled(tmp_path, app)
+    result = JobRunProvider().create(props(body))
+    outs = result.outs
+    assert result.id == outs["jobRunId"]
+    assert outs["arn"].endswith(f"/applications/{app}/jobruns/{outs['jobRunId']}")
+    assert outs["applicationId"] == app
+    assert outs["clientToken"] == body["clientToken"]
+    run = aws_env.client().get_job_run(applicationId=app, jobRunId=outs["jobRunId"])["jobRun"]
+    assert outs["state"] == run["state"]
+
+
+def test_read_refreshes_state_from_the_service(tmp_path, app):
+    provider = JobRunProvider()
+    created = provider.create(props(compiled(tmp_path, app)))
+    stale = {**created.outs, "state": "PENDING", "updatedAt": None}
+    read = provider.read(created.id, stale)
+    assert read.id == created.id
+    assert read.outs["state"] == "SUCCESS"  # moto finishes runs at once
+    assert read.outs["updatedAt"]
+
+
+def test_read_reports_a_run_the_service_no_longer_has(app):
+    with pytest.raises(JobRunError, match="no longer exists"):
+        JobRunProvider().read("0000000000000000", {"applicationId": app, "jobName": "nightly"})
+
+
+def test_delete_of_a_finished_run_cancels_nothing(tmp_path, app, aws_env):
+    provider = JobRunProvider()
+    created = provider.create(props(compiled(tmp_path, app)))
+    cancels = len(aws_env.calls("DELETE", created.id))
+    provider.delete(created.id, created.outs)
+    assert len(aws_env.calls("DELETE", created.id)) == cancels
+
+
+def test_delete_of_a_vanished_run_is_a_no_op(app):
+    JobRunProvider().delete("0000000000000000", {"applicationId": app})
+
+
+# -- diff: pure, the same answers during preview and update --------------------------------------
+
+BODY = {
+    "applicationId": "00fabc",
+    "clientToken": "js1-aaa",
+    "executionRoleArn": ROLE_ARN,
+    "jobDriver": {"sparkSubmit": {"entryPoint": "s3://b/e.py", "sparkSubmitParameters": "--conf a=1"}},
+    "tags": {"team": "data", "env": "dev"},
+}
+
+
+def test_diff_of_identical_inputs_is_no_change():
+    assert JobRunProvider().diff("id", props(BODY), props(BODY)).changes is False
+
+
+def test_diff_ignores_mapping_key_order():
+    reordered = dict(reversed(list(BODY.items())))
+    reordered["tags"] = {"env": "dev", "team": "data"}
+    assert JobRunProvider().diff("id", props(BODY), props(reordered)).changes is False
+
+
+def test_diff_ignores_a_change_of_provider_code_only():
+    old, new = props(BODY, __provider="old-pickle"), props(BODY, __provider="new-pickle")
+    assert JobRunProvider().diff("id", old, new).changes is False
+
+
+def test_body_change_replaces_the_changed_members():
+    new = {**BODY, "clientToken": "js1-bbb",
+           "jobDriver": {"sparkSubmit": {**BODY["jobDriver"]["sparkSubmit"], "sparkSubmitParameters": "--conf a=2"}}}
+    result = JobRunProvider().diff("id", props(BODY), props(new))
+    assert result.changes is True
+    assert result.replaces == ["clientToken", "jobDriver"]
+    assert result.delete_before_replace is False
+
+
+def test_tags_only_change_is_an_in_place_update():
+    new = {**BODY, "tags": {"team": "data", "env": "prod"}}
+    result = JobRunProvider().diff("id", props(BODY), props(new))
+    assert (result.changes, result.replaces) == (True, [])
+
+
+def test_stop_before_start_deletes_the_old_run_first():
+    new = {**BODY, "clientToken": "js1-ccc"}
+    result = JobRunProvider().diff("id", props(BODY), props(new, deploy={"stopBeforeStart": True}))
+    assert result.replaces == ["clientToken"]
+    assert result.delete_before_replace is True
+
+
+def test_unknown_values_during_preview_count_as_changes_without_crashing():
+    new = {**BODY, "applicationId": UNKNOWN, "executionTimeoutMinutes": UNKNOWN}
+    result = JobRunProvider().diff("id", props(BODY), props(new))
+    assert result.replaces == ["applicationId", "executionTimeoutMinutes"]
+
+
+# -- check: the linter, on the compiled body --------------------------------------------------------
+
+def test_check_accepts_a_valid_body():
+    assert JobRunProvider().check({}, props(BODY)).failures == []
+
+
+def test_check_reports_a_model_violation_with_field_and_rule():
+    (failure,) = JobRunProvider().check({}, props({**BODY, "mode": "NIGHTLY"})).failures
+    assert failure.property == "mode"
+    assert "not one of BATCH, STREAMING" in failure.reason and "[E1014]" in failure.reason
+    assert failure.reason.startswith("job.yaml: mode:")
+
+
+def test_check_tolerates_unknown_values_of_any_type():
+    news = props({**BODY, "applicationId": UNKNOWN, "executionTimeoutMinutes": UNKNOWN, "tags": UNKNOWN})
+    assert JobRunProvider().check({}, news).failures == []
+
+
+def test_pickled_provider_is_small():
+    from pulumi.dynamic.dynamic import serialize_provider
+    assert len(serialize_provider(JobRunProvider())) < 10 * 1024

@@ -1,0 +1,134 @@
+"""Provider paths the local endpoint cannot show, against botocore's Stubber.
+
+moto has no TagResource/UntagResource for EMR Serverless, ignores clientToken
+idempotency and finishes every run at once; the real service does none of that.
+The Stubber checks the exact parameters of every call and fails on any extra call.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import boto3
+import pytest
+from botocore.stub import ANY, Stubber
+
+from providers import aws, jobrun
+from providers.jobrun import JobRunError, JobRunProvider
+
+APP, RUN = "00fabc", "00run1"
+ARN = f"arn:aws:emr-serverless:us-east-1:123456789012:/applications/{APP}/jobruns/{RUN}"
+BODY = {
+    "applicationId": APP,
+    "clientToken": "js1-0123456789abcdef",
+    "executionRoleArn": "arn:aws:iam::123456789012:role/emr-job",
+    "jobDriver": {"sparkSubmit": {"entryPoint": "s3://b/e.py"}},
+    "tags": {"team": "data", "env": "dev"},
+}
+NOW = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=datetime.timezone.utc)
+
+
+@pytest.fixture
+def stub(monkeypatch):
+    client = boto3.client("emr-serverless", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    stubber = Stubber(client)
+    monkeypatch.setattr(aws, "emr_client", lambda region=None: client)
+    monkeypatch.setattr(jobrun, "POLL_SECONDS", 0.0)
+    with stubber:
+        yield stubber
+    stubber.assert_no_pending_responses()
+
+
+def run(state: str, details: str = "") -> dict:
+    job = {"applicationId": APP, "jobRunId": RUN, "arn": ARN, "createdBy": BODY["executionRoleArn"],
+           "createdAt": NOW, "updatedAt": NOW,
+           "executionRole": BODY["executionRoleArn"], "state": state, "stateDetails": details or state.lower(),
+           "releaseLabel": "emr-7.5.0", "jobDriver": BODY["jobDriver"]}
+    return {"jobRun": job}
+
+
+def props(**extra) -> dict:
+    return {**BODY, "jobName": "nightly", "specFile": "jobspecs/nightly.yaml", "deploy": {},
+            "arn": ARN, "jobRunId": RUN, **extra}
+
+
+def expect_start(stub: Stubber) -> None:
+    stub.add_response("start_job_run", {"applicationId": APP, "jobRunId": RUN, "arn": ARN}, BODY)
+
+
+def expect_get(stub: Stubber, state: str, details: str = "") -> None:
+    stub.add_response("get_job_run", run(state, details), {"applicationId": APP, "jobRunId": RUN})
+
+
+def test_tags_change_calls_tag_and_untag_resource_only(stub):
+    stub.add_response("tag_resource", {}, {"resourceArn": ARN, "tags": {"env": "prod", "owner": "ana"}})
+    stub.add_response("untag_resource", {}, {"resourceArn": ARN, "tagKeys": ["team"]})
+    new = props(tags={"env": "prod", "owner": "ana"})
+    outs = JobRunProvider().update(RUN, props(state="RUNNING"), new).outs
+    assert (outs["arn"], outs["jobRunId"], outs["state"]) == (ARN, RUN, "RUNNING")
+    assert outs["tags"] == {"env": "prod", "owner": "ana"}
+
+
+def test_update_of_jobspec_keys_only_calls_nothing_and_keeps_outputs(stub):
+    outs = JobRunProvider().update(RUN, props(state="SUCCESS"), props(specFile="jobspecs/moved.yaml")).outs
+    assert (outs["arn"], outs["jobRunId"], outs["state"], outs["specFile"]) == (ARN, RUN, "SUCCESS", "jobspecs/moved.yaml")
+
+
+def test_a_retried_create_sends_the_same_client_token_and_gets_the_same_run(stub):
+    # The service answers a repeated clientToken with the run it already started.
+    for _ in range(2):
+        expect_start(stub)
+        expect_get(stub, "RUNNING")
+    first = JobRunProvider().create(props())
+    second = JobRunProvider().create(props())
+    assert first.id == second.id == RUN
+    assert first.outs["clientToken"] == second.outs["clientToken"] == BODY["clientToken"]
+
+
+def test_wait_until_running_returns_once_running(stub):
+    expect_start(stub)
+    expect_get(stub, "SUBMITTED")
+    expect_get(stub, "SCHEDULED")
+    expect_get(stub, "RUNNING")
+    outs = JobRunProvider().create(props(deploy={"wait": {"until": "RUNNING", "timeoutSeconds": 60}})).outs
+    assert outs["state"] == "RUNNING"
+
+
+def test_wait_fails_the_update_with_state_details_and_the_rerun_hint(stub):
+    expect_start(stub)
+    expect_get(stub, "RUNNING")
+    expect_get(stub, "FAILED", "Job failed, ExitCode: 1. Error: NameError")
+    with pytest.raises(JobRunError) as err:
+        JobRunProvider().create(props(deploy={"wait": {"until": "TERMINAL", "timeoutSeconds": 60}}))
+    message = str(err.value)
+    assert f"{RUN} of nightly ended FAILED: Job failed, ExitCode: 1. Error: NameError" in message
+    assert "change its `rerun:` value" in message
+
+
+def test_wait_is_bounded_by_its_timeout(stub, monkeypatch):
+    clock = iter(range(0, 1000, 30))
+    monkeypatch.setattr(jobrun.time, "monotonic", lambda: float(next(clock)))
+    monkeypatch.setattr(jobrun.time, "sleep", lambda s: None)
+    expect_start(stub)
+    expect_get(stub, "PENDING")
+    expect_get(stub, "PENDING")
+    with pytest.raises(JobRunError, match="still PENDING after 60s"):
+        JobRunProvider().create(props(deploy={"wait": {"until": "RUNNING", "timeoutSeconds": 60}}))
+
+
+def test_delete_cancels_a_running_run(stub):
+    expect_get(stub, "RUNNING")
+    stub.add_response("cancel_job_run", {"applicationId": APP, "jobRunId": RUN}, {"applicationId": APP, "jobRunId": RUN})
+    JobRunProvider().delete(RUN, props())
+
+
+@pytest.mark.parametrize("state", ["SUCCESS", "FAILED", "CANCELLED"])
+def test_delete_leaves_a_finished_run_alone(stub, state):
+    expect_get(stub, state)
+    JobRunProvider().delete(RUN, props())
+
+
+def test_read_propagates_errors_other_than_not_found(stub):
+    stub.add_client_error("get_job_run", service_error_code="AccessDeniedException", http_status_code=403)
+    with pytest.raises(Exception, match="AccessDenied"):
+        JobRunProvider().read(RUN, props())
