@@ -92,6 +92,22 @@ def project_root(start: Path) -> Path:
     return Path(start.anchor)
 
 
+def containment_root(path: Path) -> Path:
+    """The folder no spec or link may point out of: the repository, else the folder being linted."""
+    folder = (path if path.is_dir() else path.parent).resolve()
+    root = project_root(folder)
+    return root if root != Path(root.anchor) else folder
+
+
+def outside(path: Path, root: Path) -> bool:
+    """Whether ``path`` (following links) leaves ``root``."""
+    try:
+        path.resolve().relative_to(root)
+    except ValueError:
+        return True
+    return False
+
+
 def defaults_files(spec: Path) -> list[Path]:
     """``_defaults.yaml`` files that apply to ``spec``, outermost first."""
     folder = spec.resolve().parent
@@ -152,14 +168,18 @@ def merge(spec: loader.Source, defaults: list[loader.Source], stack: str | None,
     return Document(spec.file, stack, data, used[::-1])
 
 
-def spec_files(paths: list[str | Path]) -> Iterator[Path]:
-    """Spec files under ``paths`` (recursively, sorted); ``_``-prefixed files are not specs."""
+def spec_files(paths: list[str | Path]) -> Iterator[tuple[Path, Path]]:
+    """(spec file, containment root) under ``paths``, recursively and sorted.
+
+    ``_``-prefixed files are not specs (``_defaults.yaml``); hidden folders are skipped.
+    """
     for raw in paths:
         path = Path(raw)
+        root = containment_root(path)
         if path.is_dir():
             for found in sorted(path.rglob("*")):
                 if found.suffix in SPEC_SUFFIXES and not found.name.startswith(("_", ".")) and found.is_file():
                     if not any(part.startswith(".") for part in found.relative_to(path).parts[:-1]):
-                        yield found
+                        yield found, root
         else:
-            yield path
+            yield path, root

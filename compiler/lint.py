@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from cerberus import errors as cerr
 
 from compiler import fastcheck, loader, schema as spec_schema_mod
-from compiler.document import Document, defaults_files, merge, spec_files, stacks_named
+from compiler.document import Document, defaults_files, merge, outside, spec_files, stacks_named
 from compiler.findings import Finding, dotted, has_errors
 from compiler.validator import SpecValidator
 
@@ -68,7 +68,7 @@ class Linter:
 
     def _describe(self, doc: Document, error: cerr.ValidationError, path: tuple, is_key: bool) -> tuple[str, str]:
         name = dotted(path) or "(top level)"
-        leaf = next((p for p in reversed(path) if isinstance(p, str)), name)
+        leaf = _leaf(path) or name
         what = f"key '{_text_of(doc, path, key=True) or path[-1]}' of {dotted(path[:-1])}" if is_key else leaf
         value, rule, constraint = error.value, error.rule, error.constraint
         if error.code == cerr.UNKNOWN_FIELD.code:
@@ -145,7 +145,7 @@ class Linter:
             return
         result.findings.extend(source.findings)
         if not isinstance(source.data, dict):
-            got = "empty" if source.data is None else f"a {_kind(source.data)}"
+            got = "empty" if source.data is None else _kind(source.data)
             result.findings.append(Finding(source.file, 1, 1, "E0005", "",
                                            f"a job spec is a mapping of StartJobRun members; this file is {got}"))
             return
@@ -166,7 +166,11 @@ def lint_paths(paths: Iterable[str | Path], stack: str | None = None, all_stacks
     """Lint every spec under ``paths`` for ``stack`` (or the base and every named stack)."""
     linter = linter or default_linter()
     result = Result()
-    for path in spec_files(list(paths)):
+    for path, root in spec_files(list(paths)):
+        if outside(path, root):
+            result.findings.append(Finding(str(path), 1, 1, "E0009", "",
+                                           f"links to {path.resolve()}, outside {root}; specs must live in the repository"))
+            continue
         linter.lint_file(path, stack, all_stacks, result, overrides)
     result.findings.extend(duplicate_names(result.documents))
     result.findings = sorted(set(result.findings))
@@ -194,6 +198,14 @@ def duplicate_names(documents: list[Document]) -> list[Finding]:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+def _leaf(path: tuple) -> str:
+    """The member's own name with any list indices after it: ``entryPointArguments[1]``."""
+    for i in range(len(path) - 1, -1, -1):
+        if isinstance(path[i], str):
+            return dotted(path[i:])
+    return dotted(path)
+
 
 def _leaves(errors: Iterable[cerr.ValidationError]) -> Iterable[cerr.ValidationError]:
     for error in errors:

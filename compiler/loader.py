@@ -147,13 +147,13 @@ def _decode(file: str, raw: bytes) -> tuple[str, list[Finding]]:
                                 f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8")) from None
 
 
-def _yaml_error(file: str, exc: yaml.YAMLError) -> LoadError:
+def _yaml_error(file: str, exc: yaml.YAMLError, text: str) -> LoadError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     if "expected a single document" in str(exc):
         return LoadError(_finding(file, "E0006", mark, "more than one YAML document ('---'); put each job in its own file"))
-    if "'\\t'" in problem:
-        problem += " (YAML indentation must use spaces, not tabs)"
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        problem += ": a tab (YAML indentation must use spaces, not tabs)"
     context = getattr(exc, "context", None)
     text = f"{context}, {problem}" if context else problem
     return LoadError(_finding(file, "E0001", mark, text))
@@ -165,7 +165,7 @@ def parse(file: str, text: str) -> Source:
     try:
         root = loader.get_single_node()
     except yaml.YAMLError as exc:
-        raise _yaml_error(file, exc) from None
+        raise _yaml_error(file, exc, text) from None
     except RecursionError:
         raise LoadError(Finding(file, 1, 1, "E0007", "", f"refused: nesting deeper than {MAX_DEPTH} levels")) from None
     finally:

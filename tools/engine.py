@@ -1,0 +1,89 @@
+"""Running the real Pulumi CLI for this project: a local file backend and a clean environment.
+
+``PulumiWorkspace`` runs ``pulumi`` commands in the project folder with state in a
+folder of its own (``file://`` backend, passphrase secrets), its own
+``PULUMI_HOME`` so nothing touches the user's, plugin downloads switched off (the
+stack needs no plugin but the Python language host, built by
+``tools/ensure-pulumi.sh``), and the local endpoint's environment when given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+PASSPHRASE = "jobspec-local-passphrase"
+
+
+class EngineError(RuntimeError):
+    """A pulumi command that exited non-zero; carries its output."""
+
+    def __init__(self, args: list[str], proc: subprocess.CompletedProcess) -> None:
+        super().__init__(f"pulumi {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+        self.proc = proc
+
+
+def pulumi_bin_dir() -> Path:
+    """Where ``pulumi`` is: PATH, or the pinned build (made by ensure-pulumi.sh when missing)."""
+    out = subprocess.run(["bash", str(REPO / "tools" / "ensure-pulumi.sh")], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    return Path(out.strip().splitlines()[-1])
+
+
+@dataclass
+class PulumiWorkspace:
+    """One stack of one project folder, with state under ``state_dir``."""
+
+    project_dir: Path
+    state_dir: Path
+    stack: str
+    extra_env: dict[str, str] = field(default_factory=dict)
+    bin_dir: Path | None = None
+
+    def env(self) -> dict[str, str]:
+        bin_dir = self.bin_dir or pulumi_bin_dir()
+        venv_bin = Path(sys.executable).parent
+        env = {
+            **os.environ,
+            "PATH": os.pathsep.join([str(bin_dir), str(venv_bin), os.environ.get("PATH", "")]),
+            "PULUMI_HOME": str(self.state_dir / "home"),
+            "PULUMI_BACKEND_URL": f"file://{self.state_dir / 'backend'}",
+            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            "PULUMI_SKIP_CONFIRMATIONS": "true",
+            "PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK": "true",
+            "PULUMI_PYTHON_CMD": sys.executable,
+            "NO_COLOR": "1",
+            **self.extra_env,
+        }
+        env.pop("PULUMI_ACCESS_TOKEN", None)
+        return env
+
+    def run(self, *args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
+        (self.state_dir / "backend").mkdir(parents=True, exist_ok=True)
+        proc = subprocess.run(["pulumi", *args, "--non-interactive"] if args[0] not in ("version",) else ["pulumi", *args],
+                              cwd=self.project_dir, env=self.env(), capture_output=True, text=True, timeout=timeout)
+        if check and proc.returncode != 0:
+            raise EngineError(list(args), proc)
+        return proc
+
+    def init(self) -> None:
+        if self.run("stack", "select", self.stack, check=False).returncode != 0:
+            self.run("stack", "init", self.stack)
+
+    def outputs(self) -> dict[str, Any]:
+        return json.loads(self.run("stack", "output", "--json", "--show-secrets").stdout or "{}")
+
+    def export(self) -> dict[str, Any]:
+        return json.loads(self.run("stack", "export").stdout)
+
+    def resources(self, type_suffix: str = ":JobRun") -> list[dict[str, Any]]:
+        deployment = self.export().get("deployment", {})
+        return [r for r in deployment.get("resources") or [] if r.get("type", "").endswith(type_suffix)]
