@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from cerberus import errors as cerr
 
-from compiler import fastcheck, loader, schema as spec_schema_mod
+from compiler import fastcheck, loader, schema as spec_schema_mod, secrets
 from compiler.document import Document, defaults_files, merge, outside, spec_files, stacks_named
 from compiler.findings import Finding, dotted, has_errors
 from compiler.validator import SpecValidator
@@ -53,10 +53,11 @@ class Linter:
 
     def check(self, doc: Document) -> list[Finding]:
         """Findings for one merged document (empty when cerberus accepts it)."""
+        found = [doc.finding("E3001", path, message) for path, message in secrets.find(doc.data)]
         if self.fast(doc.data):
-            return []
+            return found
         self.validator.validate(doc.data, normalize=False)
-        return [self._finding(doc, error) for error in _leaves(self.validator._errors)]
+        return [self._finding(doc, error) for error in _leaves(self.validator._errors)] + found
 
     def _finding(self, doc: Document, error: cerr.ValidationError) -> Finding:
         path = tuple(error.document_path)

@@ -1,0 +1,93 @@
+"""E3001: credentials written in plain text in a job spec.
+
+Not an API constraint, so not in the cerberus schema: the StartJobRun model accepts
+any string. A spec lives in git and its body in Pulumi state, so a password in a
+spark conf is readable by everyone with access to either. The rule looks for:
+
+- AWS access key ids (``AKIA…``/``ASIA…``) anywhere;
+- values of keys named like a secret (``password``, ``secret``, ``token``,
+  ``access.key``, ``credential``…) in ``properties``, ``--conf k=v``,
+  ``--hiveconf k=v`` and ``tags``;
+- the argument after a ``--password``-like flag in ``entryPointArguments``.
+
+PASS::
+
+    properties:
+      spark.hadoop.javax.jdo.option.ConnectionPasswordSecretArn: arn:aws:secretsmanager:us-east-1:123456789012:secret:db
+
+FAIL::
+
+    properties:
+      spark.hadoop.javax.jdo.option.ConnectionPassword: hunter2
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{16}(?![A-Z0-9])")
+SECRET_NAME = re.compile(r"(?i)(pass(word|wd)?|pwd|secret|token|credential|access[._-]?key|private[._-]?key)$"
+                         r"|(password|secret[._-]?key|secret[._-]?access|access[._-]?key[._-]?id|api[._-]?key)")
+#: Values that point at a secret instead of holding one.
+REFERENCE = re.compile(r"^(arn:aws[a-z-]*:(secretsmanager|ssm|kms):|\{\{resolve:|\$\{|s3://|$)")
+#: Keys that name where a secret lives, not the secret itself.
+POINTER_NAME = re.compile(r"(?i)(arn|id|provider|path|uri|url|file|name|location|class|enabled|mode|type)$")
+_KV = re.compile(r"(?:--conf|--hiveconf|--hivevar)\s+([^\s=]+)=(\S*)")
+
+HOW = ("it would be readable in git and in Pulumi state; store it in AWS Secrets Manager, "
+       "pass the secret's ARN, and read it in the job through its execution role")
+
+
+def _secret_key(key: str) -> bool:
+    return bool(SECRET_NAME.search(key)) and not POINTER_NAME.search(key)
+
+
+def _secret_value(value: Any) -> bool:
+    return isinstance(value, str) and not REFERENCE.match(value.strip())
+
+
+def _strings(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, path + (i,))
+
+
+def _maps(value: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
+    if isinstance(value, dict):
+        yield path, value
+        for key, item in value.items():
+            yield from _maps(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _maps(item, path + (i,))
+
+
+def find(data: dict[str, Any]) -> list[tuple[tuple, str]]:
+    """(path, message) for every plain-text credential in a merged spec."""
+    found: dict[tuple, str] = {}
+    for path, text in _strings(data, ()):
+        if ACCESS_KEY_ID.search(text):
+            found[path] = ("holds an AWS access key id; a job gets AWS credentials from its executionRoleArn, "
+                           "never from keys in the spec")
+        for key, value in _KV.findall(text):
+            if _secret_key(key) and _secret_value(value):
+                found.setdefault(path, f"sets {key} in plain text; {HOW}")
+    for path, mapping in _maps(data, ()):
+        for key, value in mapping.items():
+            if isinstance(key, str) and _secret_key(key) and _secret_value(value):
+                found.setdefault(path + (key,), f"{key} is a credential in plain text; {HOW}")
+    args = data.get("jobDriver", {}).get("sparkSubmit", {}).get("entryPointArguments") \
+        if isinstance(data.get("jobDriver"), dict) and isinstance(data["jobDriver"].get("sparkSubmit"), dict) else None
+    if isinstance(args, list):
+        for i in range(len(args) - 1):
+            flag, value = args[i], args[i + 1]
+            if isinstance(flag, str) and flag.startswith("-") and _secret_key(flag.lstrip("-")) and _secret_value(value):
+                found.setdefault(("jobDriver", "sparkSubmit", "entryPointArguments", i + 1),
+                                 f"follows {flag}: a credential in plain text; {HOW}")
+    return sorted(found.items(), key=lambda item: [str(p) for p in item[0]])
