@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from compiler import model, schema, sugar
 from compiler.document import Document
@@ -56,11 +56,33 @@ def derive_client_token(name: str, stack: str | None, body: dict[str, Any], reru
     return TOKEN_PREFIX + digest[:TOKEN_HEX]
 
 
-def compile_document(doc: Document) -> dict[str, Any]:
-    """The request body for one lint-clean document, members in the model's order."""
+def reference(kind: str, name: str) -> str:
+    """The stand-in for an id or ARN the stack declares: ``${application:etl}``."""
+    return f"${{{kind}:{name}}}"
+
+
+def references(doc: Document) -> dict[str, tuple[str, str]]:
+    """Request member → (reference kind, name) for each ``application``/``executionRole`` the spec uses."""
+    return {member: (ref, doc.data[ref]) for ref, (member, _) in schema.REFERENCES.items() if ref in doc.data}
+
+
+def compile_document(doc: Document, resolve: Callable[[str, str], Any] | None = None) -> dict[str, Any]:
+    """The request body for one lint-clean document, members in the model's order.
+
+    A member given by reference (``application: etl``) is ``${application:etl}`` in
+    the body unless ``resolve(kind, name)`` supplies the real value (the Pulumi
+    program passes the declared resource's id/ARN). The clientToken is derived from
+    the reference, which is known before the resource exists and stays stable.
+    """
     body = _expand(doc.data)
+    refs = references(doc)
+    for member, (kind, name) in refs.items():
+        body[member] = reference(kind, name)
     if "clientToken" not in body:
         body["clientToken"] = derive_client_token(job_name(doc), doc.stack, body, doc.data.get("rerun"))
+    if resolve is not None:
+        for member, (kind, name) in refs.items():
+            body[member] = resolve(kind, name)
     order = model.member_order()
     return {k: body[k] for k in order if k in body}
 

@@ -28,7 +28,7 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "dict": lambda v: isinstance(v, Mapping),
     "list": lambda v: isinstance(v, Sequence) and not isinstance(v, str),
 }
-_IGNORED = {"meta", "required", "nullable", "allow_unknown"}
+_IGNORED = {"meta", "required", "nullable", "allow_unknown", "excludes"}
 
 
 class Unsupported(ValueError):
@@ -73,10 +73,21 @@ class _Compiler:
         fields = {name: self.rules(rules) for name, rules in schema.items()}
         required = [name for name, rules in schema.items() if isinstance(rules, dict) and rules.get("required")]
         unknown = self.rules(allow_unknown) if isinstance(allow_unknown, dict) else None
+        # cerberus: a present field excludes others (both present is an error), and a
+        # required field it excludes is then no longer required.
+        excludes = {name: _as_list(rules["excludes"]) for name, rules in schema.items()
+                    if isinstance(rules, dict) and "excludes" in rules}
 
         def check(value: Mapping, root: dict) -> bool:
+            waived: set[str] = set()
+            for name, others in excludes.items():
+                if name in value:
+                    if any(other in value for other in others):
+                        return False
+                    if name in required:
+                        waived.update(others)
             for name in required:
-                if name not in value:
+                if name not in value and name not in waived:
                     return False
             for key, item in value.items():
                 c = fields.get(key)
@@ -174,6 +185,8 @@ class _Compiler:
                 text = sugar.compile_value(wire["sugar"], v)
             except sugar.SugarError:
                 return False
+            except TypeError:
+                return True  # a value of the wrong type, which another rule refuses (as in the validator)
             return len(text) >= lo and (hi is None or len(text) <= hi) and (match is None or match(text) is not None)
 
         return check
@@ -181,6 +194,10 @@ class _Compiler:
     def _r_service(self, names: list[str], _: dict) -> Check:
         rules = [service_rules.RULES[name] for name in names]
         return lambda v, r: all(rule.holds(v, r) for rule in rules)
+
+
+def _as_list(value: Any) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def compile_schema(schema: dict[str, Any], registry: dict[str, dict[str, Any]]) -> Callable[[dict], bool]:

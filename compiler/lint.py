@@ -57,7 +57,7 @@ class Linter:
         if self.fast(doc.data):
             return found
         self.validator.validate(doc.data, normalize=False)
-        return [self._finding(doc, error) for error in _leaves(self.validator._errors)] + found
+        return [self._finding(doc, error) for error in _leaves(self.validator._errors) if not _paired(error)] + found
 
     def _finding(self, doc: Document, error: cerr.ValidationError) -> Finding:
         path = tuple(error.document_path)
@@ -75,7 +75,11 @@ class Linter:
         if error.code == cerr.UNKNOWN_FIELD.code:
             return "E1001", self._unknown(path)
         if rule == "required":
-            return "E1002", f"required member '{name}' is missing"
+            rules = _rules_at(self.schema, self.registry, path)
+            alternative = f" (or '{rules['excludes']}')" if isinstance(rules.get("excludes"), str) else ""
+            return "E1002", f"required member '{name}'{alternative} is missing"
+        if rule == "excludes":
+            return "E1003", f"give either '{leaf}' or '{constraint}', not both"
         if rule == "nullable":
             return "E1003", f"{what} is empty (null); give it a value or remove the key"
         if rule == "type":
@@ -200,6 +204,18 @@ def duplicate_names(documents: list[Document]) -> list[Finding]:
 
 # -- helpers ---------------------------------------------------------------------------------------
 
+def _paired(error: cerr.ValidationError) -> bool:
+    """The second report of an either/or pair (applicationId/application): said once is enough."""
+    path = tuple(error.document_path)
+    if len(path) != 1:
+        return False
+    if error.rule == "required":
+        return path[0] in spec_schema_mod.REFERENCES
+    if error.code == cerr.EXCLUDES_FIELD.code:
+        return any(path[0] == member for member, _ in spec_schema_mod.REFERENCES.values())
+    return False
+
+
 def _leaf(path: tuple) -> str:
     """The member's own name with any list indices after it: ``entryPointArguments[1]``."""
     for i in range(len(path) - 1, -1, -1):
@@ -214,6 +230,23 @@ def _leaves(errors: Iterable[cerr.ValidationError]) -> Iterable[cerr.ValidationE
             yield from _leaves(error.child_errors)
         else:
             yield error
+
+
+def _rules_at(schema: dict, registry: dict, path: tuple) -> dict:
+    """The rules set of the member at ``path``."""
+    if not path:
+        return {}
+    known = schema
+    rules: Any = {}
+    for i, part in enumerate(path):
+        if isinstance(rules, str):
+            rules = registry[rules]
+        if i and isinstance(part, int):
+            rules = rules.get("schema", {})
+            continue
+        container = known if i == 0 else rules.get("schema", {})
+        rules = container.get(part, {}) if isinstance(container, dict) else {}
+    return registry[rules] if isinstance(rules, str) else rules
 
 
 def _keys_at(schema: dict, registry: dict, path: tuple) -> list[str]:

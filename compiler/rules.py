@@ -49,6 +49,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("E2004", "Two specs with the same job name"),
     Rule("E2005", "sparkSubmitParameters mapping cannot be written as a string"),
     Rule("E2006", "A readable form compiles to a string the model rejects"),
+    Rule("E2007", "application/executionRole names nothing the stack declares"),
     Rule("W2010", "executionTimeoutMinutes beyond what BATCH jobs accept on EMR 7.11+"),
     Rule("E3001", "Secret written in plain text"),
 )}

@@ -19,7 +19,15 @@ from typing import Any
 from compiler import model, sugar
 
 #: Top-level keys that belong to jobspec, not to the StartJobRun request.
-JOBSPEC_KEYS = ("rerun", "deploy", "stacks")
+JOBSPEC_KEYS = ("rerun", "deploy", "stacks", "application", "executionRole")
+
+#: Names by which a spec refers to an application or role the stack declares with pulumi-aws,
+#: instead of giving its id or ARN: jobspec key → (request member it stands for, stack config key).
+REFERENCES = {
+    "application": ("applicationId", "applications"),
+    "executionRole": ("executionRoleArn", "roles"),
+}
+REFERENCE_NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
 
 #: Stack names as Pulumi allows them.
 STACK_NAME = r"[A-Za-z0-9_.-]{1,100}"
@@ -52,6 +60,17 @@ _JOBSPEC_RULES: dict[str, dict[str, Any]] = {
                 },
             },
         },
+    },
+    "application": {
+        "type": "string",
+        "pattern": REFERENCE_NAME,
+        "meta": {"doc": "Name of an application the stack declares (config `jobspec:applications`), "
+                        "instead of applicationId."},
+    },
+    "executionRole": {
+        "type": "string",
+        "pattern": REFERENCE_NAME,
+        "meta": {"doc": "Name of a role the stack declares (config `jobspec:roles`), instead of executionRoleArn."},
     },
     "stacks": {
         "type": "dict",
@@ -102,6 +121,11 @@ def spec_schema() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     retry["maxFailedAttemptsPerHour"]["service"] = ["streaming_only"]
     schema["executionTimeoutMinutes"]["service"] = ["batch_timeout"]
     schema.update(copy.deepcopy(_JOBSPEC_RULES))
+    for ref, (member, _) in REFERENCES.items():
+        # One of the two is required, never both (cerberus waives `required` for an excluded field).
+        schema[member]["excludes"] = ref
+        schema[ref]["excludes"] = member
+        schema[ref]["required"] = schema[member].get("required", False)
     return schema, copy.deepcopy(registry)
 
 

@@ -58,9 +58,14 @@ def _strings(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
             yield from _strings(item, path + (i,))
 
 
+#: Free-form maps whose keys are the user's (StartJobRun's own members, e.g. clientToken, are not).
+FREEFORM = frozenset({"properties", "conf", "tags", "encryptionContext"})
+
+
 def _maps(value: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
     if isinstance(value, dict):
-        yield path, value
+        if path and path[-1] in FREEFORM:
+            yield path, value
         for key, item in value.items():
             yield from _maps(item, path + (key,))
     elif isinstance(value, list):

@@ -61,7 +61,7 @@ def compile_policy(policy: dict[str, Any]) -> str:
     """Compact JSON in the mapping's key order, as IAM stores what it is sent."""
     try:
         return json.dumps(policy, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
+    except ValueError as exc:  # NaN or infinity; values of other types raise TypeError (see json_value)
         raise SugarError(f"cannot be written as JSON: {exc}") from None
 
 

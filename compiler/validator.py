@@ -105,6 +105,8 @@ class SpecValidator(cerberus.Validator):
         except sugar.SugarError as exc:
             self._error(field, COMPILES_TO, str(exc))
             return
+        except TypeError:
+            return  # a value of the wrong type (`num-executors: 4`): the mapping's own rules report it
         if "minlength" in rules and len(text) < rules["minlength"]:
             self._error(field, COMPILES_TO, f"compiles to {len(text)} characters, under the minimum of {rules['minlength']}")
         if "maxlength" in rules and len(text) > rules["maxlength"]:

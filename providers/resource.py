@@ -19,8 +19,11 @@ def with_secrets(body: dict[str, Any]) -> dict[str, Any]:
     properties then sit encrypted in state (inputs and, by the engine's secret
     propagation, outputs alike).
     """
-    out = copy.deepcopy(body)
-    for path in model.sensitive_value_paths(body):
+    paths = model.sensitive_value_paths(body)
+    out = dict(body)
+    for top in {path[0] for path in paths}:  # copy only what gets wrapped; other members may be Outputs
+        out[top] = copy.deepcopy(body[top])
+    for path in paths:
         parent = out
         for part in path[:-1]:
             parent = parent[part]
