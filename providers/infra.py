@@ -51,6 +51,7 @@ class Infra:
     def __init__(self, applications: dict[str, dict[str, Any]] | None, roles: dict[str, dict[str, Any]] | None) -> None:
         self.applications: dict[str, Any] = {}
         self.roles: dict[str, Any] = {}
+        self.attachments: list[Any] = []
         if not applications and not roles:
             return
         import pulumi_aws as aws  # only stacks that declare infrastructure pay for (and need) pulumi-aws
@@ -63,8 +64,8 @@ class Infra:
             role = aws.iam.Role(name, assume_role_policy=args.pop("assumeRolePolicy", TRUST_POLICY),
                                 **_snake_keys(args))
             for i, arn in enumerate(policy_arns):
-                aws.iam.RolePolicyAttachment(f"{name}-policy-{i}", role=role.name, policy_arn=arn,
-                                             opts=pulumi.ResourceOptions(parent=role))
+                self.attachments.append(aws.iam.RolePolicyAttachment(f"{name}-policy-{i}", role=role.name, policy_arn=arn,
+                                             opts=pulumi.ResourceOptions(parent=role)))
             self.roles[name] = role
 
     def resolver(self) -> Callable[[str, str], Any]:

@@ -1,0 +1,95 @@
+"""Specs that name an application or role the stack declares with pulumi-aws.
+
+The AWS provider plugin cannot be installed offline, so this path runs under
+Pulumi's runtime mocks; everything that needs no plugin runs under the real engine
+in the end-to-end tests.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pulumi
+import pytest
+
+ROLE_ARN = "arn:aws:iam::123456789012:role/etl-job"
+
+
+class Mocks(pulumi.runtime.Mocks):
+    def __init__(self) -> None:
+        self.created: list[tuple[str, str, dict]] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        self.created.append((args.typ, args.name, dict(args.inputs)))
+        if args.typ == "aws:emrserverless/application:Application":
+            return "00app" + args.name.replace("-", ""), {**args.inputs, "arn": f"arn:aws:emr-serverless:::{args.name}"}
+        if args.typ == "aws:iam/role:Role":
+            return args.name, {**args.inputs, "arn": f"arn:aws:iam::123456789012:role/{args.name}", "name": args.name}
+        return args.name + "-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        return {}
+
+
+MOCKS = Mocks()
+pulumi.runtime.set_mocks(MOCKS, preview=False)
+
+from providers.infra import TRUST_POLICY, Infra  # noqa: E402  (mocks first, as Pulumi requires)
+from providers.program import declare_jobs  # noqa: E402
+
+
+def write_spec(tmp_path, text: str):
+    folder = tmp_path / "jobspecs"
+    folder.mkdir(exist_ok=True)
+    (folder / "etl.yaml").write_text(textwrap.dedent(text))
+    return folder
+
+
+SPEC = """\
+    name: etl
+    application: etl
+    executionRole: etl-job
+    jobDriver:
+      sparkSubmit:
+        entryPoint: s3://bucket/etl.py
+"""
+
+
+@pulumi.runtime.test
+def test_named_application_and_role_resolve_to_the_declared_resources(tmp_path):
+    infra = Infra({"etl": {"releaseLabel": "emr-7.5.0", "type": "SPARK"}},
+                  {"etl-job": {"policyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]}})
+    jobs = declare_jobs(write_spec(tmp_path, SPEC), "dev", infra=infra)
+
+    def check(values):
+        app_id, role_arn = values
+        assert app_id == "00appetl"
+        assert role_arn == ROLE_ARN
+
+    return pulumi.Output.all(jobs["etl"].applicationId, jobs["etl"].executionRoleArn).apply(check)
+
+
+@pulumi.runtime.test
+def test_declared_application_gets_its_args_in_snake_case_and_the_role_the_emr_trust_policy(tmp_path):
+    infra = Infra({"etl2": {"releaseLabel": "emr-7.5.0", "type": "SPARK", "maximumCapacity": {"cpu": "4 vCPU"}}},
+                  {"etl2-job": {"policyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]}})
+
+    def check(_):
+        apps = [inputs for typ, name, inputs in MOCKS.created if name == "etl2"]
+        roles = [inputs for typ, name, inputs in MOCKS.created if name == "etl2-job"]
+        attachments = [inputs for typ, name, inputs in MOCKS.created if name == "etl2-job-policy-0"]
+        assert apps[0]["releaseLabel"] == "emr-7.5.0" and apps[0]["maximumCapacity"] == {"cpu": "4 vCPU"}
+        assert roles[0]["assumeRolePolicy"] == TRUST_POLICY
+        assert attachments[0]["policyArn"] == "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+
+    registered = [infra.applications["etl2"].id, infra.roles["etl2-job"].arn, *(a.id for a in infra.attachments)]
+    return pulumi.Output.all(*registered).apply(check)
+
+
+def test_an_undeclared_name_fails_with_the_spec_position_and_what_is_declared(tmp_path):
+    with pytest.raises(pulumi.RunError) as err:
+        declare_jobs(write_spec(tmp_path, SPEC), "dev", infra=Infra({"other": {"releaseLabel": "emr-7.5.0", "type": "SPARK"}}, None))
+    message = str(err.value)
+    assert "etl.yaml:2:14: error E2007 application: application 'etl' is not declared in stack config " \
+           "jobspec:applications (declared: other)" in message
+    assert "etl.yaml:3:16: error E2007 executionRole: executionRole 'etl-job' is not declared" in message
