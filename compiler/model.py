@@ -171,3 +171,26 @@ def sensitive_value_paths(body: dict[str, Any]) -> list[tuple]:
 
     walk(body, input_shape(), ())
     return found
+
+
+def coerce_numbers(body: dict[str, Any]) -> dict[str, Any]:
+    """Integral floats back to ints where the model wants an integer.
+
+    Pulumi carries every number as a double (a protobuf Struct), so a provider
+    receives ``60.0`` for ``executionTimeoutMinutes: 60``; botocore and the linter
+    want the integer the spec said.
+    """
+
+    def walk(value: Any, shape: Shape) -> Any:
+        kind = shape.type_name
+        if kind in ("integer", "long") and isinstance(value, float) and value.is_integer():
+            return int(value)
+        if kind == "structure" and isinstance(value, dict):
+            return {k: walk(v, shape.members[k]) if k in shape.members else v for k, v in value.items()}
+        if kind == "list" and isinstance(value, list):
+            return [walk(v, shape.member) for v in value]
+        if kind == "map" and isinstance(value, dict):
+            return {k: walk(v, shape.value) for k, v in value.items()}
+        return value
+
+    return walk(body, input_shape())

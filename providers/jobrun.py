@@ -37,8 +37,8 @@ class JobRunError(Exception):
 
 
 def body_of(props: dict[str, Any]) -> dict[str, Any]:
-    """The StartJobRun request carried in a property bag (inputs or outputs)."""
-    return {k: props[k] for k in model.member_order() if props.get(k) is not None}
+    """The StartJobRun request carried in a property bag (inputs or outputs), numbers as the model types them."""
+    return model.coerce_numbers({k: props[k] for k in model.member_order() if props.get(k) is not None})
 
 
 def _has_unknown(value: Any) -> bool:

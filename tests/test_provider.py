@@ -183,3 +183,13 @@ def test_check_tolerates_unknown_values_of_any_type():
 def test_pickled_provider_is_small():
     from pulumi.dynamic.dynamic import serialize_provider
     assert len(serialize_provider(JobRunProvider())) < 10 * 1024
+
+
+def test_numbers_arrive_as_doubles_from_the_engine_and_are_read_as_integers():
+    # Pulumi's wire format has only doubles: 60 arrives as 60.0.
+    body = {**BODY, "executionTimeoutMinutes": 60.0, "retryPolicy": {"maxAttempts": 2.0}}
+    assert JobRunProvider().check({}, props(body)).failures == []
+    from providers.jobrun import body_of
+    coerced = body_of(props(body))
+    assert coerced["executionTimeoutMinutes"] == 60 and type(coerced["executionTimeoutMinutes"]) is int
+    assert type(coerced["retryPolicy"]["maxAttempts"]) is int

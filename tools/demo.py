@@ -46,9 +46,9 @@ def main(argv: list[str] | None = None) -> int:
             ws.run("config", "set", "jobspec:executionRoleArn", ROLE_ARN)
 
             console.rule("[bold]3. pulumi preview --diff")
-            console.print(ws.run("preview", "--diff").stdout, markup=False)
+            sys.stdout.write(ws.run("preview", "--diff").stdout)
             console.rule("[bold]4. pulumi up --yes")
-            console.print(ws.run("up", "--yes", "--skip-preview").stdout, markup=False)
+            sys.stdout.write(ws.run("up", "--yes", "--skip-preview").stdout)
         except EngineError as exc:
             console.print(str(exc), markup=False)
             return 1
@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         jobs = ws.outputs().get("jobs", {})
         client = endpoint.client()
         table = Table("job", "jobRunId", "state (endpoint)", "arn")
+        for column in table.columns:
+            column.overflow = "fold"
         for name, job in sorted(jobs.items()):
             run = client.get_job_run(applicationId=app, jobRunId=job["jobRunId"])["jobRun"]
             table.add_row(name, job["jobRunId"], run["state"], job["arn"])

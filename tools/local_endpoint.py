@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 ACCESS_KEY = "testing"
 REGION = "us-east-1"
@@ -47,6 +47,13 @@ class _Recorder:
         return self.app(environ, start_response)
 
 
+class _QuietHandler(WSGIRequestHandler):
+    """No access log on stderr: the request log above is the record."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
 class LocalEndpoint:
     """``with LocalEndpoint() as ep:`` a moto server on a free loopback port."""
 
@@ -75,7 +82,7 @@ class LocalEndpoint:
         from moto.server import DomainDispatcherApplication, create_backend_app
 
         app = _Recorder(DomainDispatcherApplication(create_backend_app), self.requests, self._lock)
-        self._server = make_server(self.host, self.port, app, threaded=True)
+        self._server = make_server(self.host, self.port, app, threaded=True, request_handler=_QuietHandler)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
