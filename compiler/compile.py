@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from compiler import model, schema, sugar
 from compiler.document import Document
+from compiler.findings import dotted
 
 #: Prefix of derived client tokens; the digit is the derivation's version.
 TOKEN_PREFIX = "js1-"
@@ -85,6 +86,28 @@ def compile_document(doc: Document, resolve: Callable[[str, str], Any] | None = 
             body[member] = resolve(kind, name)
     order = model.member_order()
     return {k: body[k] for k in order if k in body}
+
+
+#: Hex digits of a sensitive member's fingerprint.
+FINGERPRINT_HEX = 12
+
+
+def fingerprints(name: str, body: dict[str, Any]) -> dict[str, str]:
+    """A short digest of each sensitive member, keyed by its dotted path.
+
+    Pulumi shows a secret that changed as ``[secret]``, so a preview could not say
+    *which* sensitive member changed. These digests can: they change exactly when
+    the value does. They reveal nothing the repository does not already hold in
+    plain text (the spec itself), and credentials are kept out of specs by E3001.
+    """
+    out = {}
+    for path in model.sensitive_value_paths(body):
+        value: Any = body
+        for part in path:
+            value = value[part]
+        seed = canonical_json([name, list(path), value]).encode()
+        out[dotted(path)] = "sha256:" + hashlib.sha256(seed).hexdigest()[:FINGERPRINT_HEX]
+    return out
 
 
 def to_json(body: dict[str, Any]) -> str:

@@ -1,7 +1,8 @@
 """``jobspec import``: an existing StartJobRun body (``--cli-input-json`` file) → a job spec.
 
-The body is read with the same position-keeping loader (JSON is YAML), linted as a
-spec so an invalid body is refused with ``file:line:col`` findings, and written back
+The body is read as JSON (its positions from the YAML loader, see ``load_body``),
+linted as a body (``compiler.schema.body_schema``: what botocore would send, no spec
+sugar) so an invalid body is refused with ``file:line:col`` findings, and written back
 as YAML using the readable forms only where they compile back to the very same
 string. ``clientToken`` is kept verbatim, so ``compile(import(body)) == body``.
 """
@@ -9,6 +10,7 @@ string. ``clientToken`` is kept verbatim, so ``compile(import(body)) == body``.
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ import yaml
 from compiler import loader, sugar
 from compiler.document import Document, Layer
 from compiler.findings import Finding
-from compiler.lint import Linter, default_linter
+from compiler.lint import Linter, body_linter
 
 HEADER = "# Imported by `jobspec import` from {name}\n"
 
@@ -27,6 +29,8 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\x85" in value:  # a raw NEL reads back as a line break; only double quotes escape it (\N)
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if "\n" in value and value == value.strip() and "\r" not in value and "\t" not in value \
             and not any(line != line.rstrip() for line in value.split("\n")):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
@@ -57,11 +61,44 @@ def to_yaml(spec: dict[str, Any]) -> str:
                      default_flow_style=False, width=1 << 16)
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("duplicate key")  # the YAML loader reports it, with its position (E0002)
+    return dict(pairs)
+
+
+def load_body(path: str | Path) -> loader.Source:
+    """The body exactly as JSON reads it, with the YAML loader's nodes to place findings.
+
+    JSON is YAML, almost: libyaml refuses an escaped surrogate pair (how ``json.dumps``
+    writes an emoji) and the DEL character, and reads a raw NEL (U+0085) in a string as
+    a line break. So the values come from the json module; a file that is not JSON is
+    read as YAML. Raises LoadError like ``loader.load``.
+    """
+    try:
+        source, failure = loader.load(path), None
+    except loader.LoadError as exc:
+        if exc.finding.rule != "E0001":
+            raise
+        source, failure = None, exc
+    try:
+        data = json.loads(Path(path).read_bytes().decode("utf-8-sig"), object_pairs_hook=_unique_keys)
+    except (ValueError, RecursionError):
+        if failure is not None:
+            raise failure from None
+        return source
+    if source is None:
+        return loader.Source(str(path), data, None)  # findings then point at 1:1
+    source.data = data
+    return source
+
+
 def import_file(path: str | Path, linter: Linter | None = None) -> tuple[str | None, list[Finding]]:
     """(YAML spec, findings); the spec is None when the body is invalid."""
-    linter = linter or default_linter()
+    linter = linter or body_linter()
     try:
-        source = loader.load(path)
+        source = load_body(path)
     except loader.LoadError as exc:
         return None, [exc.finding]
     findings = list(source.findings)

@@ -40,8 +40,8 @@ class Result:
 class Linter:
     """One validator and one compiled fast check, reused for every document."""
 
-    def __init__(self) -> None:
-        self.schema, self.registry = spec_schema_mod.spec_schema()
+    def __init__(self, schema: tuple[dict[str, Any], dict[str, Any]] | None = None) -> None:
+        self.schema, self.registry = schema or spec_schema_mod.spec_schema()
         self.validator = SpecValidator(self.schema, rules_set_registry=self.registry)
         try:
             self.fast = fastcheck.compile_schema(self.schema, self.registry)
@@ -185,6 +185,12 @@ def lint_paths(paths: Iterable[str | Path], stack: str | None = None, all_stacks
 @functools.lru_cache(maxsize=1)
 def default_linter() -> Linter:
     return Linter()
+
+
+@functools.lru_cache(maxsize=1)
+def body_linter() -> Linter:
+    """The linter for StartJobRun bodies (``jobspec import``), not specs."""
+    return Linter(spec_schema_mod.body_schema())
 
 
 def duplicate_names(documents: list[Document]) -> list[Finding]:

@@ -116,16 +116,37 @@ def spec_schema() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     spark["sparkSubmitParameters"] = _spark_rules(spark["sparkSubmitParameters"])
     policy = schema["executionIamPolicy"]["schema"]
     policy["policy"] = _policy_rules(policy["policy"])
-    retry = schema["retryPolicy"]["schema"]
-    retry["maxAttempts"]["service"] = ["batch_only"]
-    retry["maxFailedAttemptsPerHour"]["service"] = ["streaming_only"]
-    schema["executionTimeoutMinutes"]["service"] = ["batch_timeout"]
+    _add_service_rules(schema)
     schema.update(copy.deepcopy(_JOBSPEC_RULES))
     for ref, (member, _) in REFERENCES.items():
         # One of the two is required, never both (cerberus waives `required` for an excluded field).
         schema[member]["excludes"] = ref
         schema[ref]["excludes"] = member
         schema[ref]["required"] = schema[member].get("required", False)
+    return schema, copy.deepcopy(registry)
+
+
+def _add_service_rules(schema: dict[str, Any]) -> None:
+    retry = schema["retryPolicy"]["schema"]
+    retry["maxAttempts"]["service"] = ["batch_only"]
+    retry["maxFailedAttemptsPerHour"]["service"] = ["streaming_only"]
+    schema["executionTimeoutMinutes"]["service"] = ["batch_timeout"]
+
+
+@functools.lru_cache(maxsize=1)
+def body_schema() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """(schema, rules-set registry) of a StartJobRun request body, as ``jobspec import`` reads one.
+
+    The model's rules and the service's (retryPolicy and mode, a JSON policy), without a
+    spec's liberties: clientToken is required, sparkSubmitParameters and the policy are
+    strings, jobspec's own keys are unknown. A body relying on any of those is not one
+    botocore would send, and ``compile(import(body))`` could not give it back.
+    """
+    body, registry = model.request_schema()
+    schema = copy.deepcopy(body)
+    policy = schema["executionIamPolicy"]["schema"]
+    policy["policy"] = {**policy["policy"], "json_string": True}
+    _add_service_rules(schema)
     return schema, copy.deepcopy(registry)
 
 

@@ -7,7 +7,8 @@ path and method contracts are kept stable, because ``refresh`` and ``destroy``
 run the provider recorded in state (pulumi/pulumi#6490).
 
 Properties: the StartJobRun members under their AWS names (so a preview diff reads
-like the API), plus ``jobName``, ``specFile``, ``deploy`` and ``rerun``; outputs add
+like the API), plus ``jobName``, ``specFile``, ``deploy``, ``rerun`` and ``fingerprints``
+(digests of the secret members, so a preview shows which of them changed); outputs add
 ``arn``, ``jobRunId``, ``state``, ``stateDetails``, ``createdAt``, ``updatedAt``.
 """
 
@@ -26,7 +27,7 @@ from providers import aws
 #: The string Pulumi sends for a value not known during preview (pulumi/pulumi#6310).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 #: jobspec's own inputs: a change to them updates state only, never the run.
-META_KEYS = ("jobName", "specFile", "deploy", "rerun")
+META_KEYS = ("jobName", "specFile", "deploy", "rerun", "fingerprints")
 OUTPUT_KEYS = ("arn", "jobRunId", "state", "stateDetails", "createdAt", "updatedAt")
 #: Seconds between GetJobRun calls while waiting (only with ``deploy.wait``).
 POLL_SECONDS = float(os.environ.get("JOBSPEC_POLL_SECONDS", "5"))

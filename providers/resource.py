@@ -9,6 +9,7 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from compiler import model
+from compiler.compile import fingerprints
 from providers.jobrun import OUTPUT_KEYS, JobRunProvider
 
 
@@ -44,7 +45,8 @@ class JobRun(Resource, module="emrserverless", name="JobRun"):
     def __init__(self, name: str, body: dict[str, Any], *, spec_file: str, deploy: Optional[dict[str, Any]] = None,
                  rerun: Any = None, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         props: dict[str, Any] = with_secrets(body)
-        props.update(jobName=name, specFile=spec_file, deploy=deploy or {}, rerun=rerun)
+        props.update(jobName=name, specFile=spec_file, deploy=deploy or {}, rerun=rerun,
+                     fingerprints=fingerprints(name, body))
         for key in OUTPUT_KEYS:
             props.setdefault(key, None)
         super().__init__(JobRunProvider(), name, props, opts)
