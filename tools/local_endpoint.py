@@ -120,6 +120,18 @@ class LocalEndpoint:
                 out.append({"applicationId": parts[1], **(r.body or {})})
         return out
 
+    def set_run_state(self, application_id: str, job_run_id: str, state: str) -> None:
+        """Move a run to ``state`` inside the emulator (moto finishes every run at once).
+
+        Lets tests see what happens to runs that are still going, as on the real
+        service: cancellation on replace and destroy, state read back by refresh.
+        """
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.emrserverless.models import emrserverless_backends
+
+        backend = emrserverless_backends[DEFAULT_ACCOUNT_ID][REGION]
+        backend.get_job_run(application_id, job_run_id).state = state
+
     def calls(self, method: str, suffix: str) -> list[Request]:
         with self._lock:
             return [r for r in self.requests if r.method == method and r.path.endswith(suffix)]

@@ -1,0 +1,5 @@
+"""``python -m compiler``: the ``jobspec`` command."""
+
+from compiler.cli import run
+
+run()

@@ -1,0 +1,211 @@
+"""The real thing: the Pulumi CLI and Python language host, the dynamic provider in its
+own process, and a local EMR Serverless endpoint (moto server on 127.0.0.1).
+
+One stack lives through the whole module, so the tests run in order as the steps of
+a deployment's life: preview, up, no-op up, a change, a bad spec, refresh, destroy.
+Each test asserts one behaviour of one step.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tools.engine import REPO, PulumiWorkspace, pulumi_bin_dir
+from tools.local_endpoint import ROLE_ARN, LocalEndpoint
+
+pytestmark = pytest.mark.e2e
+
+STACK = "e2e"
+JOBS = ("orders-etl", "daily-revenue", "clickstream")
+
+SPECS = {
+    "orders-etl.yaml": """\
+        name: orders-etl
+        jobDriver:
+          sparkSubmit:
+            entryPoint: s3://acme-jobs/etl/orders.py
+            entryPointArguments: ["--source", "acme-raw-orders-bucket"]
+            sparkSubmitParameters:
+              conf:
+                spark.executor.memory: 4g
+        """,
+    "daily-revenue.yaml": """\
+        name: daily-revenue
+        jobDriver:
+          hive:
+            query: s3://acme-jobs/hive/daily_revenue.sql
+        executionTimeoutMinutes: 60
+        """,
+    "clickstream.yaml": """\
+        name: clickstream
+        mode: STREAMING
+        jobDriver:
+          sparkSubmit:
+            entryPoint: s3://acme-jobs/streaming/sessionize.py
+        retryPolicy:
+          maxFailedAttemptsPerHour: 5
+        """,
+}
+
+
+@dataclass
+class World:
+    endpoint: LocalEndpoint
+    app: str
+    project: Path
+    specs: Path
+    ws: PulumiWorkspace
+
+    def starts(self) -> list[dict]:
+        return self.endpoint.start_job_run_bodies()
+
+    def compiled(self, spec: str) -> dict:
+        out = subprocess.run([sys.executable, "-m", "compiler", "compile", str(self.specs / spec), "--stack", STACK],
+                             capture_output=True, text=True, check=True).stdout
+        return json.loads(out)
+
+    def steps(self) -> list[dict]:
+        """``pulumi preview --json`` steps for the job runs (unchanged ones included)."""
+        preview = json.loads(self.ws.run("preview", "--json", "--show-sames").stdout)
+        return [s for s in preview["steps"] if s["urn"].split("::")[-2].endswith(":JobRun")]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    bin_dir = pulumi_bin_dir()
+    root = tmp_path_factory.mktemp("e2e")
+    with LocalEndpoint() as endpoint:
+        app = endpoint.create_application("e2e")
+        project = root / "project"
+        specs = project / "jobspecs"
+        specs.mkdir(parents=True)
+        shutil.copy(REPO / "__main__.py", project)
+        (project / "Pulumi.yaml").write_text(textwrap.dedent(f"""\
+            name: jobspec-e2e
+            runtime:
+              name: python
+              options:
+                toolchain: pip
+                virtualenv: {Path(sys.prefix)}
+            """))
+        (specs / "_defaults.yaml").write_text(textwrap.dedent(f"""\
+            defaults:
+              applicationId: {app}
+              executionRoleArn: {ROLE_ARN}
+              tags: {{team: data}}
+            """))
+        for name, text in SPECS.items():
+            (specs / name).write_text(textwrap.dedent(text))
+        ws = PulumiWorkspace(project, root / "state", STACK, endpoint.env(), bin_dir)
+        ws.init()
+        yield World(endpoint, app, project, specs, ws)
+
+
+def run_ids(world: World) -> dict[str, str]:
+    return {name: job["jobRunId"] for name, job in world.ws.outputs()["jobs"].items()}
+
+
+def test_preview_shows_one_create_per_spec_and_starts_nothing(world):
+    steps = world.steps()
+    assert sorted((s["op"], s["urn"].rsplit("::", 1)[1]) for s in steps) == sorted(("create", j) for j in JOBS)
+    assert world.starts() == []
+
+
+def test_up_starts_exactly_one_run_per_spec_with_the_compiled_body(world):
+    world.ws.run("up", "--yes", "--skip-preview")
+    received = sorted(world.starts(), key=lambda b: b["name"])
+    assert received == sorted((world.compiled(f"{j}.yaml") for j in JOBS), key=lambda b: b["name"])
+    listed = world.endpoint.client().list_job_runs(applicationId=world.app)["jobRuns"]
+    assert len(listed) == 3
+
+
+def test_stack_outputs_are_the_runs_the_endpoint_has(world):
+    outputs = world.ws.outputs()
+    client = world.endpoint.client()
+    for name in JOBS:
+        run = client.get_job_run(applicationId=world.app, jobRunId=outputs[name]["jobRunId"])["jobRun"]
+        assert outputs[name]["arn"] == run["arn"]
+        assert outputs["jobs"][name]["jobRunId"] == run["jobRunId"]
+
+
+def test_up_again_without_changes_changes_and_starts_nothing(world):
+    before = len(world.starts())
+    assert [s["op"] for s in world.steps()] == ["same"] * 3
+    out = world.ws.run("up", "--yes", "--skip-preview").stdout
+    assert "4 unchanged" in out  # the stack and its three job runs
+    assert len(world.starts()) == before
+
+
+def test_state_holds_no_sensitive_member_in_plain_text(world):
+    exported = json.dumps(world.ws.export())
+    for sensitive in ("s3://acme-jobs/etl/orders.py", "spark.executor.memory", "daily_revenue.sql", "acme-raw-orders-bucket"):
+        assert sensitive not in exported
+    assert ROLE_ARN in exported  # not sensitive: stays readable
+
+
+def test_changing_spark_conf_previews_a_replace_of_that_job_only_with_the_changed_path(world):
+    spec = world.specs / "orders-etl.yaml"
+    spec.write_text(spec.read_text().replace("spark.executor.memory: 4g", "spark.executor.memory: 8g"))
+    steps = {s["urn"].rsplit("::", 1)[1]: s for s in world.steps()}
+    assert steps["orders-etl"]["op"] == "replace"
+    assert steps["orders-etl"]["replaceReasons"] == ["clientToken", "jobDriver"]
+    assert {name: s["op"] for name, s in steps.items() if name != "orders-etl"} == {"daily-revenue": "same", "clickstream": "same"}
+    diff = world.ws.run("preview", "--diff").stdout
+    assert "~ jobDriver.sparkSubmit.sparkSubmitParameters" in diff  # the changed secret, by path, not by value
+    assert "8g" not in diff
+
+
+def test_up_after_the_change_starts_one_new_run_and_cancels_the_old_one_still_running(world):
+    old = run_ids(world)
+    world.endpoint.set_run_state(world.app, old["orders-etl"], "RUNNING")
+    before = len(world.starts())
+    world.ws.run("up", "--yes", "--skip-preview")
+    new = run_ids(world)
+    assert len(world.starts()) == before + 1
+    assert world.starts()[-1] == world.compiled("orders-etl.yaml")
+    assert new["orders-etl"] != old["orders-etl"]
+    assert {k: v for k, v in new.items() if k != "orders-etl"} == {k: v for k, v in old.items() if k != "orders-etl"}
+    old_run = world.endpoint.client().get_job_run(applicationId=world.app, jobRunId=old["orders-etl"])["jobRun"]
+    assert old_run["state"] == "CANCELLED"
+
+
+def test_a_spec_with_a_lint_error_fails_preview_at_its_position_and_starts_nothing(world):
+    bad = world.specs / "broken.yaml"
+    bad.write_text("name: broken\nmode: NIGHTLY\njobDriver: {hive: {query: q}}\n")
+    before = len(world.starts())
+    try:
+        preview = world.ws.run("preview", check=False)
+        up = world.ws.run("up", "--yes", "--skip-preview", check=False)
+    finally:
+        bad.unlink()
+    assert preview.returncode != 0 and up.returncode != 0
+    assert "jobspecs/broken.yaml:2:7: error E1014 mode: mode is 'NIGHTLY', not one of BATCH, STREAMING" in preview.stdout + preview.stderr
+    assert "Traceback" not in preview.stdout + preview.stderr
+    assert len(world.starts()) == before
+
+
+def test_refresh_reads_the_run_state_back(world):
+    runs = run_ids(world)
+    world.endpoint.set_run_state(world.app, runs["clickstream"], "RUNNING")
+    world.ws.run("refresh", "--yes", "--skip-preview")
+    states = {r["outputs"]["jobName"]: r["outputs"]["state"] for r in world.ws.resources()}
+    assert states == {"orders-etl": "SUCCESS", "daily-revenue": "SUCCESS", "clickstream": "RUNNING"}
+
+
+def test_destroy_cancels_runs_still_going_and_empties_the_stack(world):
+    runs = run_ids(world)
+    cancels_before = len(world.endpoint.calls("DELETE", runs["daily-revenue"]))
+    world.ws.run("destroy", "--yes", "--skip-preview")
+    client = world.endpoint.client()
+    assert client.get_job_run(applicationId=world.app, jobRunId=runs["clickstream"])["jobRun"]["state"] == "CANCELLED"
+    assert client.get_job_run(applicationId=world.app, jobRunId=runs["daily-revenue"])["jobRun"]["state"] == "SUCCESS"
+    assert len(world.endpoint.calls("DELETE", runs["daily-revenue"])) == cancels_before  # finished: not cancelled
+    assert world.ws.resources() == []
