@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("body")
 
     sub.add_parser("schema", help="print the JSON Schema of the job spec language")
+
+    from compiler.diff import add_parser as add_diff_parser
+    add_diff_parser(sub)
     return p
 
 
@@ -104,7 +107,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return OK
 
 
-COMMANDS = {"lint": cmd_lint, "compile": cmd_compile, "import": cmd_import, "schema": cmd_schema}
+def cmd_diff(args: argparse.Namespace) -> int:
+    from compiler.diff import command
+    return command(args)
+
+
+COMMANDS = {"lint": cmd_lint, "compile": cmd_compile, "import": cmd_import, "schema": cmd_schema, "diff": cmd_diff}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -226,9 +226,14 @@ class Jobs:
     bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
-    errors: list[Finding] = field(default_factory=list)
+    #: Every finding of the lint (warnings too), files relative to the side's root.
+    findings: list[Finding] = field(default_factory=list)
     broken_files: list[str] = field(default_factory=list)
     missing: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
 
 
 def _git(args: Sequence[str], cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess:
@@ -292,10 +297,12 @@ def side(arg: str | None, cwd: Path) -> Iterator[Side]:
 def _relative(file: str, root: Path) -> str:
     if file == OVERRIDES_FILE:
         return file
-    try:
-        return PurePosixPath(Path(file).resolve().relative_to(root)).as_posix()
-    except ValueError:
-        return file
+    for path in (Path(file).absolute(), Path(file).resolve()):  # a link in the tree is named as such
+        try:
+            return PurePosixPath(*path.relative_to(root).parts).as_posix()
+        except ValueError:
+            continue
+    return file
 
 
 def _specs_folder(specs: str, root: Path) -> Path:
@@ -316,7 +323,7 @@ def read_jobs(where: Side, specs: str, stack: str | None) -> Jobs:
     result = lint_paths([folder], stack=stack, all_stacks=False, linter=Linter())
     jobs = Jobs()
     errors = [f for f in result.findings if f.severity == "error"]
-    jobs.errors = [dataclasses.replace(f, file=_relative(f.file, where.root)) for f in result.findings]
+    jobs.findings = [dataclasses.replace(f, file=_relative(f.file, where.root)) for f in result.findings]
     bad = {Path(f.file).resolve() for f in errors if f.file != OVERRIDES_FILE}
     jobs.broken_files = sorted({_relative(str(p), where.root) for p in bad})
     for doc in result.documents:
@@ -367,8 +374,8 @@ def compare(base: Jobs, head: Jobs, report: Report) -> Report:
 
 
 def diff(base_arg: str, head_arg: str | None, specs: str = "jobspecs", stack: str | None = None,
-         cwd: Path | None = None, warn=None) -> tuple[Report | None, Jobs, Jobs]:
-    """Materialize both sides and compare them (the report is None when HEAD has errors)."""
+         cwd: Path | None = None, warn=None) -> tuple[Report, Jobs, Jobs]:
+    """Materialize both sides and compare them (not when HEAD has lint errors: no jobs then)."""
     cwd = Path(cwd or os.getcwd())
     with side(base_arg, cwd) as base_side, side(head_arg, cwd) as head_side:
         base = read_jobs(base_side, specs, stack)
@@ -376,8 +383,8 @@ def diff(base_arg: str, head_arg: str | None, specs: str = "jobspecs", stack: st
         if base.missing and head.missing:
             raise UsageError(f"no such folder in either version: {specs}")
         report = Report(base_side.label, head_side.label, stack, specs, base_side.commit, head_side.commit)
-    if any(f.severity == "error" for f in head.errors):
-        return None, base, head
+    if not head.ok:
+        return report, base, head
     if warn is not None:
         for which, label, jobs in (("BASE", report.base_label, base), ("HEAD", report.head_label, head)):
             if jobs.missing:
@@ -393,7 +400,10 @@ def diff(base_arg: str, head_arg: str | None, specs: str = "jobspecs", stack: st
 def add_parser(sub: Any) -> argparse.ArgumentParser:
     p = sub.add_parser("diff", help="what merging a change does to each job: start, restart, update or stop",
                        description="Compare the job specs of two git revisions (or two folders) and tell, "
-                                   "job by job, what applying HEAD over BASE does.")
+                                   "job by job, what applying HEAD over BASE does. An argument naming an "
+                                   "existing folder is that folder, else a revision of the repository "
+                                   "around the current folder. Exit 0 (changes or not), 1 when HEAD has "
+                                   "lint errors, 2 on usage errors.")
     p.add_argument("base", help="git revision or folder before the change (e.g. origin/main)")
     p.add_argument("head", nargs="?", help="git revision or folder after the change (default: the working tree)")
     p.add_argument("--specs", default="jobspecs", help="folder of specs, relative to each side's top (default: jobspecs)")
@@ -423,9 +433,9 @@ def command(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"jobspec: {exc}", file=sys.stderr)
         return USAGE
-    if report is None:
-        print(f"jobspec: HEAD {args.head or 'working tree'} has lint errors; fix them first:", file=sys.stderr)
-        sys.stderr.write(text.render(head.errors))
+    if not head.ok:
+        print(f"jobspec: {report.head_label} has lint errors; fix them first:", file=sys.stderr)
+        sys.stderr.write(text.render(head.findings))
         return FINDINGS
     color = args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     sys.stdout.write(render(report, args.format, color=color))

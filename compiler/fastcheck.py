@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Callable
 
 from compiler import service_rules, sugar
-from compiler.validator import compiled_pattern
+from compiler.patterns import compiled_pattern, first_non_json
 
 Check = Callable[[Any, dict], bool]
 
@@ -168,8 +168,7 @@ class _Compiler:
         return check
 
     def _r_json_value(self, enabled: bool, _: dict) -> Check:
-        from compiler.validator import _first_non_json
-        return lambda v, r: not enabled or not isinstance(v, dict) or _first_non_json(v, ()) is None
+        return lambda v, r: not enabled or not isinstance(v, dict) or first_non_json(v, ()) is None
 
     def _r_nowhitespace(self, enabled: bool, _: dict) -> Check:
         return lambda v, r: not enabled or not isinstance(v, str) or not sugar.has_whitespace(v)

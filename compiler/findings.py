@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from collections.abc import Mapping
 from typing import Any, Iterable
 
 from compiler.rules import severity
@@ -40,3 +41,20 @@ def dotted(path: Iterable[Any]) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+def kind_of(value: Any) -> str:
+    """How a message names the kind of a value: "a string", "a list", "null"…"""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__

@@ -21,8 +21,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import botocore.session
-from botocore.model import Shape
+from compiler import shapes
+from compiler.shapes import Shape
 
 SERVICE = "emr-serverless"
 OPERATION = "StartJobRun"
@@ -32,15 +32,23 @@ RECURSIVE = "Configuration"
 
 
 @functools.lru_cache(maxsize=1)
-def input_shape() -> Shape:
-    """The botocore shape of the StartJobRun request."""
+def input_shape() -> Any:
+    """botocore's own shape of the StartJobRun request (for botocore's ParamValidator)."""
+    import botocore.session
+
     model = botocore.session.get_session().get_service_model(SERVICE)
     return model.operation_model(OPERATION).input_shape
 
 
+def _request() -> Shape:
+    """The same shape through the light view the compiler walks (see compiler.shapes)."""
+    return shapes.input_shape(OPERATION)
+
+
+@functools.lru_cache(maxsize=1)
 def member_order() -> list[str]:
     """Top-level request members in model order (the order ``compile`` prints them)."""
-    return list(input_shape().members)
+    return list(_request().members)
 
 
 def _string_rules(shape: Shape) -> dict[str, Any]:
@@ -120,7 +128,7 @@ def request_schema() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     ``applicationId`` is a URI parameter on the wire but a body member for boto3
     and for ``jobspec compile``, so it is included here with its model constraints.
     """
-    shape = input_shape()
+    shape = _request()
     registry: dict[str, dict[str, Any]] = {}
     top = _rules(shape, registry, ())
     schema = dict(top["schema"])
@@ -147,7 +155,7 @@ def sensitive_paths() -> list[tuple[str, ...]]:
         elif shape.type_name == "map":
             walk(shape.value, path + ("*",), seen)
 
-    walk(input_shape(), (), ())
+    walk(_request(), (), ())
     return found
 
 
@@ -169,7 +177,7 @@ def sensitive_value_paths(body: dict[str, Any]) -> list[tuple]:
             for key, item in value.items():
                 walk(item, shape.value, path + (key,))
 
-    walk(body, input_shape(), ())
+    walk(body, _request(), ())
     return found
 
 
@@ -193,4 +201,4 @@ def coerce_numbers(body: dict[str, Any]) -> dict[str, Any]:
             return {k: walk(v, shape.value) for k, v in value.items()}
         return value
 
-    return walk(body, input_shape())
+    return walk(body, _request())

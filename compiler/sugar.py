@@ -119,9 +119,12 @@ def decompile_policy(text: str) -> dict[str, Any] | None:
         parsed = json.loads(text)
     except ValueError:
         return None
-    if not isinstance(parsed, dict):
+    if not isinstance(parsed, dict) or not parsed:
+        return None  # `{}` stays a string: the model's minimum length of 1 is also a mapping's minimum size
+    try:
+        return parsed if compile_policy(parsed) == text else None
+    except SugarError:  # 1e400 reads as infinity, which has no JSON spelling
         return None
-    return parsed if compile_policy(parsed) == text else None
 
 
 def has_whitespace(value: str) -> bool:

@@ -7,16 +7,14 @@ schema stays a plain cerberus schema and the rules stay in one place.
 
 from __future__ import annotations
 
-import functools
 import json
-import re
 from typing import Any
 
 import cerberus
-from cerberus import errors as cerberus_errors
 from cerberus.errors import ErrorDefinition
 
 from compiler import service_rules, sugar
+from compiler.patterns import compiled_pattern, first_non_json, full_match  # noqa: F401 (re-exported)
 
 # Our rules' error codes, so a finding knows which rule failed (custom string
 # errors would lose it). Codes 0x51+ are unused by cerberus (0x80+ mean group errors).
@@ -27,23 +25,6 @@ JSON_VALUE = ErrorDefinition(0x54, "json_value")
 COMPILES_TO = ErrorDefinition(0x55, "compiles_to")
 NOWHITESPACE = ErrorDefinition(0x56, "nowhitespace")
 SERVICE = ErrorDefinition(0x57, "service")
-
-#: AWS patterns are Java/Smithy regexes: ``\\w`` and ``\\s`` are ASCII classes there.
-#: ``.`` matches newlines so ``.*\\S.*`` means "has a non-blank character" for
-#: multi-line values such as Hive queries, as the service accepts them.
-_FLAGS = re.ASCII | re.DOTALL
-
-
-@functools.lru_cache(maxsize=None)
-def compiled_pattern(pattern: str) -> re.Pattern[str]:
-    """The compiled form of a model pattern, shared by every validation."""
-    return re.compile(pattern, _FLAGS)
-
-
-def full_match(pattern: str, value: str) -> bool:
-    """Whether ``value`` matches the model ``pattern`` as a whole."""
-    return compiled_pattern(pattern).fullmatch(value) is not None
-
 
 class SpecValidator(cerberus.Validator):
     """Validator for job specs; the custom rules are listed by cerberus from the methods below.
@@ -132,7 +113,7 @@ class SpecValidator(cerberus.Validator):
         """
         if not enabled or not isinstance(value, dict):
             return
-        bad = _first_non_json(value, ())
+        bad = first_non_json(value, ())
         if bad is not None:
             where, item = bad
             self._error(field, JSON_VALUE, f"{'.'.join(where)} is a {type(item).__name__}, not JSON data; quote it")
@@ -147,23 +128,3 @@ class SpecValidator(cerberus.Validator):
             rule = service_rules.RULES[name]
             if not rule.holds(value, self.root_document):
                 self._error(field, SERVICE, rule.message(value, self.root_document), rule.rule_id)
-
-
-def _first_non_json(value: Any, path: tuple[str, ...]) -> tuple[tuple[str, ...], Any] | None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                return path + (str(key),), key
-            found = _first_non_json(item, path + (key,))
-            if found:
-                return found
-        return None
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            found = _first_non_json(item, path + (str(i),))
-            if found:
-                return found
-        return None
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return None
-    return path, value

@@ -1,4 +1,8 @@
-"""SARIF 2.1.0 for code scanning: one result per finding, rules from compiler.rules."""
+"""SARIF 2.1.0 for code scanning: one result per finding, rules from compiler.rules.
+
+Artifact URIs are relative to the current folder (the checkout, in CI) and
+percent-encoded; a file outside it gets a ``file://`` URI.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Sequence
 
 from compiler import __version__
 from compiler.findings import Finding
+from compiler.formatters import paths
 from compiler.rules import RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -28,13 +33,15 @@ def render(findings: Sequence[Finding]) -> str:
                     "defaultConfiguration": {"level": "error" if RULES[rule].severity == "error" else "warning"},
                 } for rule in used],
             }},
+            # Columns come from the YAML parser, which counts code points (SARIF's default is UTF-16 units).
+            "columnKind": "unicodeCodePoints",
             "results": [{
                 "ruleId": f.rule,
                 "ruleIndex": index[f.rule],
                 "level": "error" if f.severity == "error" else "warning",
                 "message": {"text": f"{f.field}: {f.message}" if f.field else f.message},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": f.file.replace("\\", "/")},
+                    "artifactLocation": {"uri": paths.uri(f.file)},
                     "region": {"startLine": f.line, "startColumn": f.column},
                 }}],
             } for f in findings],

@@ -1,0 +1,161 @@
+"""The CI definitions call commands that exist: GitHub workflows and the pre-commit hook.
+
+A workflow is only run on GitHub, so a renamed subcommand or Makefile target would
+break it unnoticed; these tests read the YAML and check every ``jobspec <subcommand>``
+and ``make <target>`` of a ``run:`` step against ``jobspec --help`` and the Makefile.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from compiler import cli
+
+REPO = Path(__file__).resolve().parents[1]
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+HOOKS = REPO / ".pre-commit-hooks.yaml"
+JOBSPEC_SCRIPT = Path(sys.executable).parent / "jobspec"
+
+
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def triggers(workflow: dict) -> dict:
+    # YAML 1.1 (PyYAML) reads the key `on` as the boolean True.
+    return workflow.get("on", workflow.get(True))
+
+
+def steps(workflow: dict) -> list[dict]:
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+def run_scripts(path: Path) -> list[str]:
+    return [step["run"] for step in steps(load(path)) if "run" in step]
+
+
+def words_after(command: str, script: str) -> list[list[str]]:
+    """The arguments of each ``command`` invocation in a shell script (one list per call)."""
+    calls = []
+    for line in script.splitlines():
+        for match in re.finditer(rf"(?:^|[\s;&|(/])({command})(?=\s)", line):
+            rest = line[match.end():]
+            rest = re.split(r"[;&|>]", rest, maxsplit=1)[0]
+            calls.append(shlex.split(rest))
+    return calls
+
+
+@pytest.fixture
+def listed_subcommands(capsys) -> set[str]:
+    """The subcommands ``jobspec --help`` lists."""
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--help"])
+    assert exit_.value.code == 0
+    (choices,) = re.findall(r"\{([a-z,]+)\}", capsys.readouterr().out)[:1]
+    return set(choices.split(","))
+
+
+def makefile_targets() -> set[str]:
+    text = (REPO / "Makefile").read_text(encoding="utf-8")
+    return {m.group(1) for m in re.finditer(r"^([A-Za-z0-9_.-]+)\s*:(?!=)", text, re.MULTILINE)}
+
+
+def jobspec_calls(path: Path) -> list[list[str]]:
+    return [args for script in run_scripts(path) for args in words_after("jobspec", script)]
+
+
+def make_calls(path: Path) -> list[list[str]]:
+    return [args for script in run_scripts(path) for args in words_after("make", script)]
+
+
+# -- workflows -----------------------------------------------------------------------------------------
+
+def test_there_is_a_pull_request_and_a_main_workflow():
+    assert {"main.yml", "pr.yml"} <= {p.name for p in WORKFLOWS}
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_jobspec_call_in_a_workflow_is_a_listed_subcommand(path, listed_subcommands):
+    calls = jobspec_calls(path)
+    assert calls, f"{path.name} runs no jobspec command"
+    assert {args[0] for args in calls} <= listed_subcommands
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_make_call_in_a_workflow_names_a_makefile_target(path):
+    calls = make_calls(path)
+    assert calls, f"{path.name} runs no make target"
+    targets = {word for args in calls for word in args if not word.startswith("-") and "=" not in word}
+    assert targets <= makefile_targets()
+
+
+def test_the_makefile_defines_the_targets_the_readme_and_ci_rely_on():
+    assert {"setup", "engine", "demo", "test", "bench", "lint", "schema"} <= makefile_targets()
+
+
+def test_pr_workflow_runs_on_pull_requests_with_the_full_history():
+    workflow = load(REPO / ".github" / "workflows" / "pr.yml")
+    assert "pull_request" in triggers(workflow)
+    (checkout,) = [s for s in steps(workflow) if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkout["with"]["fetch-depth"] == 0
+
+
+def test_pr_workflow_lints_as_annotations_and_as_sarif_it_uploads():
+    path = REPO / ".github" / "workflows" / "pr.yml"
+    lints = [args for args in jobspec_calls(path) if args[0] == "lint"]
+    assert ["lint", "--format", "github", "jobspecs"] in lints
+    assert ["lint", "--format", "sarif", "jobspecs"] in lints
+    (upload,) = [s for s in steps(load(path)) if s.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
+    assert upload["with"]["sarif_file"] == "results.sarif"
+    assert any("> results.sarif" in script for script in run_scripts(path))
+
+
+def test_pr_workflow_comments_the_markdown_diff_against_the_base_branch():
+    path = REPO / ".github" / "workflows" / "pr.yml"
+    (diff,) = [args for args in jobspec_calls(path) if args[0] == "diff"]
+    assert diff[1:3] == ["origin/$BASE_REF", "HEAD"] and "markdown" in diff
+    assert any("gh pr comment" in script and "diff.md" in script for script in run_scripts(path))
+
+
+def test_pr_workflow_previews_the_target_stack_with_the_makefile_engine():
+    scripts = run_scripts(REPO / ".github" / "workflows" / "pr.yml")
+    engine = [i for i, s in enumerate(scripts) if "make engine" in s]
+    preview = [i for i, s in enumerate(scripts) if "pulumi preview --diff" in s]
+    assert engine and preview and engine[0] < preview[0]
+
+
+def test_main_workflow_runs_pulumi_up_on_push_to_main_one_run_at_a_time():
+    workflow = load(REPO / ".github" / "workflows" / "main.yml")
+    assert triggers(workflow)["push"]["branches"] == ["main"]
+    assert workflow["concurrency"]["group"] and workflow["concurrency"]["cancel-in-progress"] is False
+    assert any("pulumi up --yes" in script for script in run_scripts(REPO / ".github" / "workflows" / "main.yml"))
+
+
+# -- pre-commit ----------------------------------------------------------------------------------------
+
+def test_pre_commit_hook_lints_spec_files_with_jobspec():
+    (hook,) = load(HOOKS)
+    assert (hook["id"], hook["entry"], hook["language"]) == ("jobspec-lint", "jobspec lint", "python")
+    files = re.compile(hook["files"])
+    assert files.search("jobspecs/analytics/orders-etl.yaml") and files.search("jobspecs/a/b.yml")
+    assert not files.search("README.md") and not files.search("schema/jobspec.schema.json")
+
+
+def test_pre_commit_hook_entry_passes_on_the_example_specs():
+    (hook,) = load(HOOKS)
+    files = re.compile(hook["files"])
+    staged = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "jobspecs").rglob("*")
+                    if files.search(p.relative_to(REPO).as_posix()))
+    assert staged, "no file matches the hook"
+    program, *args = shlex.split(hook["entry"])
+    assert program == "jobspec"
+    command = [str(JOBSPEC_SCRIPT), *args, *(staged if hook.get("pass_filenames", True) else [])]
+    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
