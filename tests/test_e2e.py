@@ -9,7 +9,6 @@ Each test asserts one behaviour of one step.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.engine import REPO, PulumiWorkspace, pulumi_bin_dir
+from tools.engine import PulumiWorkspace, pulumi_bin_dir, scratch_project
 from tools.local_endpoint import ROLE_ARN, LocalEndpoint
 
 pytestmark = pytest.mark.e2e
@@ -84,18 +83,9 @@ def world(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
     with LocalEndpoint() as endpoint:
         app = endpoint.create_application("e2e")
-        project = root / "project"
+        project = scratch_project(root / "project", "jobspec-e2e")
         specs = project / "jobspecs"
-        specs.mkdir(parents=True)
-        shutil.copy(REPO / "__main__.py", project)
-        (project / "Pulumi.yaml").write_text(textwrap.dedent(f"""\
-            name: jobspec-e2e
-            runtime:
-              name: python
-              options:
-                toolchain: pip
-                virtualenv: {Path(sys.prefix)}
-            """))
+        specs.mkdir()
         (specs / "_defaults.yaml").write_text(textwrap.dedent(f"""\
             defaults:
               applicationId: {app}

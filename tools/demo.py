@@ -1,8 +1,8 @@
 """``make demo``: the example jobspecs/ applied by the real Pulumi engine to a local endpoint.
 
 Starts a moto EMR Serverless endpoint on 127.0.0.1, creates an application in it,
-runs ``pulumi preview --diff`` and ``pulumi up --yes`` for the ``dev`` stack with
-state in ``.state/demo`` (a local file backend), prints each job's ``arn``,
+runs ``pulumi preview --diff`` and ``pulumi up --yes`` for the ``dev`` stack in a
+copy of the project with state in ``.state/demo`` (a local file backend), prints each job's ``arn``,
 ``jobRunId`` and the state the endpoint reports, then stops the endpoint. Each
 run starts from empty state, because the endpoint starts empty too.
 """
@@ -17,7 +17,7 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-from tools.engine import REPO, EngineError, PulumiWorkspace, pulumi_bin_dir
+from tools.engine import REPO, EngineError, PulumiWorkspace, pulumi_bin_dir, scratch_project
 from tools.local_endpoint import ROLE_ARN, LocalEndpoint
 
 console = Console(highlight=False)
@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         console.rule("[bold]2. Local EMR Serverless endpoint")
         app = endpoint.create_application("jobspec-demo")
         console.print(f"moto server at {endpoint.url}, application {app}")
-        ws = PulumiWorkspace(REPO, state, args.stack, endpoint.env(), bin_dir)
+        project = scratch_project(state / "project", specs=REPO / "jobspecs")
+        ws = PulumiWorkspace(project, state, args.stack, endpoint.env(), bin_dir)
         try:
             ws.init()
             ws.run("config", "set", "jobspec:applicationId", app)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -21,12 +22,35 @@ REPO = Path(__file__).resolve().parents[1]
 PASSPHRASE = "jobspec-local-passphrase"
 
 
+
 class EngineError(RuntimeError):
     """A pulumi command that exited non-zero; carries its output."""
 
     def __init__(self, args: list[str], proc: subprocess.CompletedProcess) -> None:
         super().__init__(f"pulumi {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
         self.proc = proc
+
+
+def scratch_project(folder: Path, name: str = "jobspec", main: Path | None = None,
+                    specs: Path | None = None) -> Path:
+    """A Pulumi project in ``folder`` running ``main`` (default: jobspec's program) with this venv.
+
+    Demo, end-to-end tests and benchmarks run the engine here, never in the
+    repository, so no ``Pulumi.<stack>.yaml`` or state lands in the working tree.
+    ``specs`` is copied to ``folder/jobspecs``.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(main or REPO / "__main__.py", folder / "__main__.py")
+    (folder / "Pulumi.yaml").write_text(
+        f"name: {name}\n"
+        "runtime:\n"
+        "  name: python\n"
+        "  options:\n"
+        "    toolchain: pip\n"
+        f"    virtualenv: {Path(sys.prefix)}\n")
+    if specs is not None:
+        shutil.copytree(specs, folder / "jobspecs", dirs_exist_ok=True)
+    return folder
 
 
 def pulumi_bin_dir() -> Path:
@@ -68,8 +92,11 @@ class PulumiWorkspace:
 
     def run(self, *args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
         (self.state_dir / "backend").mkdir(parents=True, exist_ok=True)
-        proc = subprocess.run(["pulumi", *args, "--non-interactive"] if args[0] not in ("version",) else ["pulumi", *args],
-                              cwd=self.project_dir, env=self.env(), capture_output=True, text=True, timeout=timeout)
+        command = ["pulumi", *args]
+        if args[0] != "version":
+            command.append("--non-interactive")
+        proc = subprocess.run(command, cwd=self.project_dir, env=self.env(), capture_output=True, text=True,
+                              timeout=timeout)
         if check and proc.returncode != 0:
             raise EngineError(list(args), proc)
         return proc

@@ -1,0 +1,35 @@
+"""Baseline for bench/preview_bench.py: the same resources with a do-nothing dynamic provider.
+
+Reads request bodies precomputed by the benchmark (no lint, no compile) and declares
+one dynamic resource each, so a preview of this program is the engine's and the
+dynamic-provider protocol's own cost.
+"""
+
+import json
+import os
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, Resource, ResourceProvider
+
+
+class NoopProvider(ResourceProvider):
+    serialize_as_secret_always = False
+
+    def check(self, olds, news):
+        return CheckResult(news, [])
+
+    def diff(self, _id, olds, news):
+        return DiffResult(changes=False)
+
+    def create(self, props):
+        return CreateResult("noop", {})
+
+
+class Noop(Resource, module="bench", name="Noop"):
+    def __init__(self, name, props):
+        super().__init__(NoopProvider(), name, props)
+
+
+with open(os.environ["JOBSPEC_BENCH_BODIES"]) as fh:
+    for name, body in json.load(fh).items():
+        Noop(name, body)
