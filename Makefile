@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: setup engine demo test test-fast bench lint schema clean
+.PHONY: setup engine demo test test-fast bench lint schema docs clean
 
 setup: $(STAMP)
 
@@ -39,3 +39,6 @@ schema: setup
 
 clean:
 	rm -rf $(VENV) .tools .state
+
+docs: setup
+	$(PY) -m tools.gen_docs
