@@ -32,7 +32,8 @@ class Explainer:
 
     def findings(self, doc: Document) -> list[Finding]:
         self.validator.validate(doc.data, normalize=False)
-        return [self._finding(doc, error) for error in _leaves(self.validator._errors) if not _paired(error)]
+        return [self._finding(doc, error) for error in _leaves(self.validator._errors)
+                if not _paired(error) and not _present(error, doc.data)]
 
     def _finding(self, doc: Document, error: cerr.ValidationError) -> Finding:
         path = tuple(error.document_path)
@@ -111,6 +112,19 @@ def _paired(error: cerr.ValidationError) -> bool:
     if error.code == cerr.EXCLUDES_FIELD.code:
         return any(path[0] == member for member, _ in spec_schema_mod.REFERENCES.values())
     return False
+
+
+def _present(error: cerr.ValidationError, data: dict) -> bool:
+    """A "required" error for a member that is there but null: the null finding says it better."""
+    if error.rule != "required":
+        return False
+    parent: Any = data
+    for part in error.document_path[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return isinstance(parent, dict) and error.document_path[-1] in parent
 
 
 def _leaf(path: tuple) -> str:

@@ -107,6 +107,15 @@ class _Builder:
             if isinstance(key, (dict, list)):
                 raise LoadError(_finding(self.file, "E0001", key_node.start_mark,
                                          "a mapping key must be a plain value", path))
+            if not isinstance(key, str):
+                # Every key in a job spec is a string; `on:` or `1:` would reach AWS as
+                # "True" or "1". Report it here, once, and go on with the text as written.
+                text = key_node.value
+                self.findings.append(_finding(
+                    self.file, "E1004", key_node.start_mark,
+                    f"key {text or '(empty)'} is read by YAML as {YAML_TYPE_NAMES.get(type(key), 'a non-string')}; "
+                    f"keys are strings: quote it: \"{text}\"", path + (text,)))
+                key = text
             if key in seen:
                 first = seen[key]
                 self.findings.append(_finding(
@@ -193,17 +202,6 @@ def load(path: str | Path) -> Source:
     return source
 
 
-def _same_key(node: yaml.ScalarNode, key: Any) -> bool:
-    if isinstance(key, str):
-        return node.tag == STR and node.value == key
-    construct = _SCALARS.get(node.tag)
-    try:
-        value = construct(node) if construct else node.value
-    except (ValueError, yaml.YAMLError):
-        return False
-    return type(value) is type(key) and value == key
-
-
 def node_at(root: yaml.Node | None, path: tuple) -> tuple[yaml.Node | None, yaml.Node | None]:
     """(key node, value node) at ``path`` below ``root``; (None, None) when absent."""
     key_node, node = None, root
@@ -211,7 +209,7 @@ def node_at(root: yaml.Node | None, path: tuple) -> tuple[yaml.Node | None, yaml
         if isinstance(node, yaml.MappingNode):
             found = None
             for k, v in node.value:
-                if isinstance(k, yaml.ScalarNode) and _same_key(k, part):
+                if isinstance(k, yaml.ScalarNode) and k.value == part:  # keys are loaded as their text
                     found = (k, v)  # the last one wins, as in the loaded data
             if found is None:
                 return None, None
