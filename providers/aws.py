@@ -3,7 +3,9 @@
 Endpoint and region come from boto3's standard resolution (``AWS_REGION``,
 ``AWS_ENDPOINT_URL_EMR_SERVERLESS``, profiles), with the stack's ``aws:region`` as
 a fallback pulumi-aws users already set. Retries are botocore's standard mode:
-throttling and 5xx are retried with backoff, a bounded number of times.
+throttling, 5xx, connection errors and read timeouts are retried with backoff, and
+``JOBSPEC_AWS_MAX_ATTEMPTS`` (default 5) bounds the attempts per call, the first one
+included (botocore's ``total_max_attempts``, as ``AWS_MAX_ATTEMPTS`` counts them).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+#: Attempts per API call, the first one included.
 MAX_ATTEMPTS = int(os.environ.get("JOBSPEC_AWS_MAX_ATTEMPTS", "5"))
 CONNECT_TIMEOUT = 10
 READ_TIMEOUT = 60
@@ -24,7 +27,8 @@ TERMINAL = frozenset({"SUCCESS", "FAILED", "CANCELLED"})
 
 def client_config() -> Config:
     return Config(
-        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        # Not "max_attempts": in a client Config that counts retries, so 5 would mean 6 attempts.
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
         user_agent_extra="jobspec",

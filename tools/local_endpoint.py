@@ -4,11 +4,16 @@ The provider reaches it through boto3's own endpoint setting
 (``AWS_ENDPOINT_URL_EMR_SERVERLESS``), so nothing in the provider knows it is local.
 Every request body is recorded, so tests compare what StartJobRun actually received
 with ``jobspec compile`` output.
+
+``LocalEndpoint(idempotent=True)`` adds what moto lacks and the service documents:
+StartJobRun's ``clientToken`` idempotency (see ``_Recorder``).
 """
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -27,24 +32,68 @@ class Request:
     body: Any
 
 
-class _Recorder:
-    """WSGI middleware: log each request, then hand it to moto."""
+#: StartJobRun: ``POST /applications/{applicationId}/jobruns``.
+_START_JOB_RUN = re.compile(r"^/applications/([^/]+)/jobruns$")
 
-    def __init__(self, app: Callable, log: list[Request], lock: threading.Lock) -> None:
+
+class _Recorder:
+    """WSGI middleware: log each request, then hand it to moto.
+
+    With ``idempotent=True`` it also emulates StartJobRun's ``clientToken`` contract,
+    which moto does not implement (every moto StartJobRun creates a run): the first
+    successful StartJobRun for an (application, clientToken) is answered by moto and
+    its response kept; a later StartJobRun with the same token for the same
+    application gets that same response, and moto never sees it, so no second run
+    is created. That is what the service does for a retried request ("the client
+    idempotency token of the job run to start"), and what makes a retry after a
+    lost response safe. StartJobRun calls are serialized in this mode, so two
+    concurrent calls with one token cannot both reach moto. The request is logged
+    either way: the log is what the endpoint received.
+    """
+
+    def __init__(self, app: Callable, log: list[Request], lock: threading.Lock, idempotent: bool = False) -> None:
         self.app, self.log, self.lock = app, log, lock
+        self.idempotent = idempotent
+        self._started: dict[tuple[str, str], tuple[str, list, bytes]] = {}
+        self._start_lock = threading.Lock()
 
     def __call__(self, environ: dict, start_response: Callable) -> Any:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
-        import io
         environ["wsgi.input"] = io.BytesIO(raw)
         try:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = raw.decode("utf-8", "replace")
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         with self.lock:
-            self.log.append(Request(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""), body))
-        return self.app(environ, start_response)
+            self.log.append(Request(method, path, body))
+        match = _START_JOB_RUN.match(path) if method == "POST" else None
+        token = body.get("clientToken") if isinstance(body, dict) else None
+        if not (self.idempotent and match and token):
+            return self.app(environ, start_response)
+        with self._start_lock:
+            key = (match.group(1), token)
+            if key not in self._started:
+                captured: dict[str, Any] = {}
+
+                def capture(status: str, headers: list, exc_info: Any = None) -> Callable:
+                    captured.update(status=status, headers=headers)
+                    return lambda data: None
+
+                result = self.app(environ, capture)
+                try:
+                    payload = b"".join(result)
+                finally:
+                    getattr(result, "close", lambda: None)()
+                response = (captured["status"], captured["headers"], payload)
+                if not captured["status"].startswith("2"):
+                    start_response(*response[:2])
+                    return [payload]
+                self._started[key] = response
+            status, headers, payload = self._started[key]
+        start_response(status, headers)
+        return [payload]
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -57,8 +106,9 @@ class _QuietHandler(WSGIRequestHandler):
 class LocalEndpoint:
     """``with LocalEndpoint() as ep:`` a moto server on a free loopback port."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, idempotent: bool = False) -> None:
         self.host, self.port = host, port
+        self.idempotent = idempotent
         self.requests: list[Request] = []
         self._lock = threading.Lock()
         self._server: Any = None
@@ -81,7 +131,7 @@ class LocalEndpoint:
     def start(self) -> "LocalEndpoint":
         from moto.server import DomainDispatcherApplication, create_backend_app
 
-        app = _Recorder(DomainDispatcherApplication(create_backend_app), self.requests, self._lock)
+        app = _Recorder(DomainDispatcherApplication(create_backend_app), self.requests, self._lock, self.idempotent)
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=_QuietHandler)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -131,6 +181,19 @@ class LocalEndpoint:
 
         backend = emrserverless_backends[DEFAULT_ACCOUNT_ID][REGION]
         backend.get_job_run(application_id, job_run_id).state = state
+
+    def job_runs(self, application_id: str) -> list[dict[str, Any]]:
+        """Every run the emulator holds for an application: ``jobRunId``, ``clientToken``, ``state``.
+
+        Read from moto's backend directly (the API does not return ``clientToken``),
+        so tests can count runs per token.
+        """
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.emrserverless.models import emrserverless_backends
+
+        backend = emrserverless_backends[DEFAULT_ACCOUNT_ID][REGION]
+        return [{"jobRunId": r.id, "clientToken": r.client_token, "state": r.state}
+                for r in backend.job_runs.get(application_id, [])]
 
     def calls(self, method: str, suffix: str) -> list[Request]:
         with self._lock:
