@@ -7,6 +7,7 @@ path; it is kept in the body so one JSON object says everything that is sent).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from pathlib import Path
@@ -44,6 +45,30 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _spellable(value: Any) -> Any:
+    """``rerun`` (any YAML value) as canonical JSON can spell it.
+
+    Values JSON spells already are returned unchanged (so no existing token changes);
+    dates (``rerun: 2024-06-01``) become their ISO text and mixed-type keys their text.
+    """
+    try:
+        canonical_json(value)
+        return value
+    except (TypeError, ValueError):
+        pass
+
+    def plain(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {str(k): plain(item) for k, item in v.items()}
+        if isinstance(v, list):
+            return [plain(item) for item in v]
+        if isinstance(v, (datetime.date, datetime.datetime)):
+            return v.isoformat()
+        return v
+
+    return plain(value)
+
+
 def derive_client_token(name: str, stack: str | None, body: dict[str, Any], rerun: Any = None) -> str:
     """Same job, stack, body and ``rerun`` → same token; any change → a new token.
 
@@ -51,7 +76,7 @@ def derive_client_token(name: str, stack: str | None, body: dict[str, Any], reru
     must not start it again. The stack is in: two stacks sharing an application
     must not be answered with each other's run.
     """
-    seed = {"name": name, "stack": stack or "", "rerun": rerun,
+    seed = {"name": name, "stack": stack or "", "rerun": _spellable(rerun),
             "body": {k: v for k, v in body.items() if k not in ("tags", "clientToken")}}
     digest = hashlib.sha256(canonical_json(seed).encode()).hexdigest()
     return TOKEN_PREFIX + digest[:TOKEN_HEX]

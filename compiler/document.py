@@ -15,6 +15,7 @@ file that actually wrote the value.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -109,14 +110,19 @@ def outside(path: Path, root: Path) -> bool:
 
 
 def defaults_files(spec: Path) -> list[Path]:
-    """``_defaults.yaml`` files that apply to ``spec``, outermost first."""
+    """``_defaults.yaml`` files that apply to ``spec``, outermost first.
+
+    Spelled like ``spec``: relative to the working folder when the spec path is, so a
+    finding in a defaults file reads ``jobs/_defaults.yaml`` as the spec's finding reads
+    ``jobs/etl.yaml`` (annotations on a pull request need repository paths).
+    """
     folder = spec.resolve().parent
     top = project_root(folder)
     found = []
     for parent in (folder, *folder.parents):
         candidate = parent / DEFAULTS_FILE
         if candidate.is_file():
-            found.append(candidate)
+            found.append(candidate if spec.is_absolute() else Path(os.path.relpath(candidate)))
         if parent == top:
             break
     return found[::-1]
