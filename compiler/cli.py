@@ -14,7 +14,7 @@ from typing import Sequence
 
 from compiler import __version__
 from compiler.compile import compile_document, job_name, to_json
-from compiler.findings import Finding, has_errors
+from compiler.findings import Finding
 from compiler.formatters import FORMATS
 
 OK, FINDINGS, USAGE = 0, 1, 2

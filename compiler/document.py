@@ -41,7 +41,7 @@ class Layer:
     prefix: tuple
 
     def node(self, path: tuple) -> tuple[yaml.Node | None, yaml.Node | None]:
-        return loader.node_at(self.source.root, self.prefix + path)
+        return loader.node_at(self.source.node_root(), self.prefix + path)
 
 
 @dataclass

@@ -14,7 +14,8 @@ tests/test_fastcheck.py holds it to cerberus' verdict on generated documents.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Callable
+import contextlib
+from typing import Any, Callable, Iterator
 
 from compiler import service_rules, sugar
 from compiler.patterns import compiled_pattern, first_non_json
@@ -39,6 +40,41 @@ class _Compiler:
     def __init__(self, registry: dict[str, dict[str, Any]]) -> None:
         self.registry = registry
         self.named: dict[str, Check] = {}
+        #: Verdicts of this run, by id of the checked dict or list (see ``compile_schema``).
+        self.memo: dict[int, tuple[Any, bool]] | None = None
+
+    def _pure(self, rules: Any, seen: frozenset = frozenset()) -> bool:
+        """Whether a verdict depends only on the value itself (no service rule reads the root)."""
+        if isinstance(rules, str):  # a registry name, or just a constraint such as a type name
+            if rules not in self.registry or rules in seen:
+                return True
+            return self._pure(self.registry[rules], seen | {rules})
+        if isinstance(rules, dict):
+            return "service" not in rules and all(self._pure(v, seen) for v in rules.values())
+        if isinstance(rules, list):
+            return all(self._pure(v, seen) for v in rules)
+        return True
+
+    def _memoized(self, check: Check) -> Check:
+        """The same check, answered once per dict or list object in a run.
+
+        A spec's base and stack documents share every subtree no layer overrides
+        (``deep_merge`` copies only what it merges), so each is checked once.
+        """
+        compiler = self
+
+        def memo_check(value: Any, root: dict) -> bool:
+            memo = compiler.memo
+            if memo is None or type(value) not in (dict, list):
+                return check(value, root)
+            hit = memo.get(id(value))
+            if hit is not None and hit[0] is value:
+                return hit[1]
+            verdict = check(value, root)
+            memo[id(value)] = (value, verdict)  # holding the value keeps its id from being reused
+            return verdict
+
+        return memo_check
 
     def rules(self, rules: dict[str, Any] | str) -> Check:
         if isinstance(rules, str):
@@ -61,7 +97,9 @@ class _Compiler:
                     return False
             return True
 
-        return check
+        types = rules.get("type")
+        holds_containers = any(t in ("dict", "list") for t in ([types] if isinstance(types, str) else types or []))
+        return self._memoized(check) if holds_containers and self._pure(rules) else check
 
     def _named(self, name: str) -> Check:
         if name not in self.named:
@@ -199,7 +237,30 @@ def _as_list(value: Any) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-def compile_schema(schema: dict[str, Any], registry: dict[str, dict[str, Any]]) -> Callable[[dict], bool]:
-    """A function telling whether cerberus (unknown keys refused) would accept a document."""
-    top = _Compiler(registry).mapping(schema)
-    return lambda document: top(document, document)
+class FastCheck:
+    """``fast(document)``: would cerberus (unknown keys refused) accept it?
+
+    Inside ``with fast.run():`` verdicts on subtrees that do not depend on the rest of
+    the document are remembered by object, for documents that are not changed
+    during the run (a lint run's merged documents). Not for use from several threads.
+    """
+
+    def __init__(self, compiler: _Compiler, top: Check) -> None:
+        self._compiler, self._top = compiler, top
+
+    def __call__(self, document: dict) -> bool:
+        return self._top(document, document)
+
+    @contextlib.contextmanager
+    def run(self) -> Iterator[None]:
+        self._compiler.memo = {}
+        try:
+            yield
+        finally:
+            self._compiler.memo = None
+
+
+def compile_schema(schema: dict[str, Any], registry: dict[str, dict[str, Any]]) -> FastCheck:
+    """A callable telling whether cerberus (unknown keys refused) would accept a document."""
+    compiler = _Compiler(registry)
+    return FastCheck(compiler, compiler.mapping(schema))

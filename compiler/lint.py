@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 from compiler import fastcheck, loader, schema as spec_schema_mod, secrets
 from compiler.compile import job_name
 from compiler.document import Document, defaults_files, merge, outside, spec_files, stacks_named
-from compiler.findings import Finding, has_errors, kind_of
+from compiler.findings import Finding, dotted, has_errors, kind_of
 
 _STRING_LIKE = (bool, int, float)
 
@@ -45,15 +45,22 @@ class Linter:
         try:
             self.fast = fastcheck.compile_schema(self.schema, self.registry)
         except fastcheck.Unsupported:  # pragma: no cover - a schema rule fastcheck lacks
-            self.fast = lambda document: False
+            self.fast = _never_valid
+
         self._defaults: dict[Path, loader.Source | Finding] = {}
         self._defaults_files: dict[Path, list[Path]] = {}  # spec folder → its _defaults.yaml files
 
     # -- one document ------------------------------------------------------------------------------
 
-    def check(self, doc: Document) -> list[Finding]:
-        """Findings for one merged document (empty when cerberus accepts it)."""
-        found = [doc.finding("E3001", path, message) for path, message in secrets.find(doc.data)]
+    def check(self, doc: Document, scan_secrets: bool = True) -> list[Finding]:
+        """Findings for one merged document (empty when cerberus accepts it).
+
+        ``scan_secrets=False`` when the caller scans the files themselves (a lint run:
+        each file once, and a credential is flagged where it is written, even where a
+        closer layer overrides it, since git holds it all the same).
+        """
+        found = [doc.finding("E3001", path, message) for path, message in secrets.find(doc.data)] \
+            if scan_secrets else []
         if self.fast(doc.data):
             return found
         return self.explainer().findings(doc) + found
@@ -82,10 +89,17 @@ class Linter:
                     result.findings.append(self._defaults[path])
                 else:
                     result.findings.extend(self._defaults[path].findings)
+                    result.findings.extend(_secret_findings(self._defaults[path]))
             loaded = self._defaults[path]
             if isinstance(loaded, loader.Source):
                 sources.append(loaded)
         return sources
+
+    @contextlib.contextmanager
+    def run(self) -> Iterator[None]:
+        """One lint run: verdicts on subtrees shared by a spec's stack documents are reused."""
+        with self.fast.run():
+            yield
 
     def lint_file(self, path: Path, stack: str | None, all_stacks: bool, result: Result,
                   overrides: dict[str, Any] | None = None) -> None:
@@ -106,10 +120,17 @@ class Linter:
         stacks: list[str | None] = [stack]
         if all_stacks and stack is None:
             stacks += sorted(stacks_named([*defaults, source]))
+        written = _secret_findings(source)
+        result.findings.extend(written)
+        clean = not source.findings and not stack_findings and not written
         for each in stacks:
             doc = merge(source, defaults, each, overrides)
-            result.findings.extend(self.check(doc))
+            found = self.check(doc, scan_secrets=False)
+            clean = clean and not found
+            result.findings.extend(found)
             result.documents.append(doc)
+        if clean:
+            source.release()
 
 
 def lint_paths(paths: Iterable[str | Path], stack: str | None = None, all_stacks: bool = True,
@@ -119,7 +140,7 @@ def lint_paths(paths: Iterable[str | Path], stack: str | None = None, all_stacks
     # read _defaults.yaml afresh each run: edits count, and so do its findings
     linter._defaults, linter._defaults_files = {}, {}
     result = Result()
-    with _collector_paused():
+    with _collector_paused(), linter.run():
         for path, root in spec_files(list(paths)):
             if outside(path, root):
                 result.findings.append(Finding(str(path), 1, 1, "E0009", "",
@@ -129,6 +150,31 @@ def lint_paths(paths: Iterable[str | Path], stack: str | None = None, all_stacks
     result.findings.extend(duplicate_names(result.documents))
     result.findings = sorted(set(result.findings))
     return result
+
+
+def _secret_findings(source: loader.Source) -> list[Finding]:
+    """E3001 for a file's own text: every section (defaults, stacks.*) scanned once."""
+    out = []
+    for path, message in secrets.find(source.data):
+        key_node, node = loader.node_at(source.node_root(), path)
+        mark = (node or key_node).start_mark if (node or key_node) is not None else None
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        out.append(Finding(source.file, line, col, "E3001", dotted(path), message))
+    return out
+
+
+class _NeverValid:
+    """Stands in for fastcheck if the schema ever uses a rule it cannot decide: cerberus always runs."""
+
+    def __call__(self, document: dict) -> bool:
+        return False
+
+    @contextlib.contextmanager
+    def run(self) -> Iterator[None]:
+        yield
+
+
+_never_valid = _NeverValid()
 
 
 @contextlib.contextmanager

@@ -64,8 +64,7 @@ FREEFORM = frozenset({"properties", "conf", "tags", "encryptionContext"})
 
 def _maps(value: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
     if isinstance(value, dict):
-        if path and path[-1] in FREEFORM:
-            yield path, value
+        yield path, value
         for key, item in value.items():
             yield from _maps(item, path + (key,))
     elif isinstance(value, list):
@@ -73,26 +72,28 @@ def _maps(value: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
             yield from _maps(item, path + (i,))
 
 
-def find(data: dict[str, Any]) -> list[tuple[tuple, str]]:
-    """(path, message) for every plain-text credential in a merged spec."""
+def find(data: Any) -> list[tuple[tuple, str]]:
+    """(path, message) for every plain-text credential in ``data`` (a spec, a file, a body)."""
     found: dict[tuple, str] = {}
     for path, text in _strings(data, ()):
         if ACCESS_KEY_ID.search(text):
             found[path] = ("holds an AWS access key id; a job gets AWS credentials from its executionRoleArn, "
                            "never from keys in the spec")
-        for key, value in _KV.findall(text):
-            if _secret_key(key) and _secret_value(value):
-                found.setdefault(path, f"sets {key} in plain text; {HOW}")
+        if "--" in text:
+            for key, value in _KV.findall(text):
+                if _secret_key(key) and _secret_value(value):
+                    found.setdefault(path, f"sets {key} in plain text; {HOW}")
     for path, mapping in _maps(data, ()):
-        for key, value in mapping.items():
-            if isinstance(key, str) and _secret_key(key) and _secret_value(value):
-                found.setdefault(path + (key,), f"{key} is a credential in plain text; {HOW}")
-    args = data.get("jobDriver", {}).get("sparkSubmit", {}).get("entryPointArguments") \
-        if isinstance(data.get("jobDriver"), dict) and isinstance(data["jobDriver"].get("sparkSubmit"), dict) else None
-    if isinstance(args, list):
-        for i in range(len(args) - 1):
-            flag, value = args[i], args[i + 1]
-            if isinstance(flag, str) and flag.startswith("-") and _secret_key(flag.lstrip("-")) and _secret_value(value):
-                found.setdefault(("jobDriver", "sparkSubmit", "entryPointArguments", i + 1),
-                                 f"follows {flag}: a credential in plain text; {HOW}")
+        if path and path[-1] in FREEFORM:
+            for key, value in mapping.items():
+                if isinstance(key, str) and _secret_key(key) and _secret_value(value):
+                    found.setdefault(path + (key,), f"{key} is a credential in plain text; {HOW}")
+        args = mapping.get("entryPointArguments")
+        if isinstance(args, list):
+            for i in range(len(args) - 1):
+                flag, value = args[i], args[i + 1]
+                if isinstance(flag, str) and flag.startswith("-") and _secret_key(flag.lstrip("-")) \
+                        and _secret_value(value):
+                    found.setdefault(path + ("entryPointArguments", i + 1),
+                                     f"follows {flag}: a credential in plain text; {HOW}")
     return sorted(found.items(), key=lambda item: [str(p) for p in item[0]])

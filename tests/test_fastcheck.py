@@ -103,3 +103,35 @@ def test_fastcheck_agrees_on_every_member_edge(judges, path, i, mode):
         doc["mode"] = mode
     fast, slow, errors = judges(doc)
     assert fast == slow == False, errors  # noqa: E712 - an edge is never valid
+
+
+# -- memo: a lint run answers each shared subtree once --------------------------------------------
+
+def test_memoized_run_agrees_with_cerberus_when_documents_share_subtrees():
+    # A spec's stack documents share every subtree no layer overrides; within one run
+    # fastcheck remembers verdicts by object. Sharing must never change a verdict:
+    # a subtree whose validity depends on the root (retryPolicy, via mode) is not
+    # remembered, so the same retryPolicy object is valid under BATCH, invalid under STREAMING.
+    schema, registry = spec_schema_mod.spec_schema()
+    fast = fastcheck.compile_schema(schema, registry)
+    validator = SpecValidator(schema, rules_set_registry=registry)
+    shared_driver = {"sparkSubmit": {"entryPoint": "s3://b/m.py"}}
+    shared_retry = {"maxAttempts": 2}
+    base = {**minimal_spec(), "jobDriver": shared_driver, "retryPolicy": shared_retry}
+    streaming = {**base, "mode": "STREAMING"}
+    bad_tags = {**base, "tags": {"bad#key": "v"}}
+    with fast.run():
+        verdicts = [fast(d) for d in (base, streaming, bad_tags, base)]
+    assert verdicts == [validator.validate(d, normalize=False) for d in (base, streaming, bad_tags, base)]
+    assert verdicts == [True, False, False, True]
+
+
+def test_memo_lives_only_inside_a_run():
+    schema, registry = spec_schema_mod.spec_schema()
+    fast = fastcheck.compile_schema(schema, registry)
+    tags = {"team": "data"}
+    doc = {**minimal_spec(), "tags": tags}
+    with fast.run():
+        assert fast(doc) is True
+    tags["bad#key"] = "v"  # a changed object outside a run is judged afresh
+    assert fast(doc) is False
