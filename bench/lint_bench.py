@@ -5,7 +5,7 @@ under a ``_defaults.yaml`` with dev and prod stack sections), in one process, wa
 
 - parse: ``yaml.load(f, Loader=yaml.CSafeLoader)`` of every spec file;
 - lint+compile: ``lint_paths`` of the folder as ``jobspec lint`` runs it (the base
-  and every stack named: 3 documents a spec), then ``compile_document`` of every
+  and every stack named: 3 documents a spec), then ``compile_documents`` of every
   merged document it produced (what the Pulumi program does, for all stacks).
 
 Median of a few repetitions each. Target: lint+compile ≤ 2.5× parse at 10,000 specs,
@@ -34,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from compiler.compile import compile_document
+from compiler.compile import compile_documents
 from compiler.lint import default_linter, lint_paths
 
 SIZES = (10, 1_000, 10_000)
@@ -261,8 +261,7 @@ def lint_and_compile(root: Path) -> int:
     result = lint_paths([root], linter=default_linter())
     if not result.ok:
         raise SystemExit(f"generated specs do not lint clean: {result.findings[:3]}")
-    for doc in result.documents:
-        compile_document(doc)
+    compile_documents(result.documents)
     return len(result.documents)
 
 
@@ -315,7 +314,7 @@ def run(sizes: tuple[int, ...]) -> str:
         f"Machine: {machine()}.",
         "",
         "parse: `yaml.load(f, Loader=yaml.CSafeLoader)` of every spec. lint+compile: `lint_paths` of the folder "
-        "(base + dev + prod for every spec, with the `_defaults.yaml` merged) and `compile_document` of every "
+        "(base + dev + prod for every spec, with the `_defaults.yaml` merged) and `compile_documents` (collector paused, as `jobspec compile DIR` does) of every "
         "document. Same process, warm, median of "
         + ", ".join(f"{REPEATS.get(n, 3)} ({n:,})" for n in sizes) + " runs.",
         "",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from compiler import __version__
-from compiler.compile import compile_document, job_name, to_json
+from compiler.compile import compile_documents, job_name, to_json
 from compiler.findings import Finding
 from compiler.formatters import FORMATS
 
@@ -79,7 +79,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
     if not result.ok:
         _print_findings(result.findings, stream=sys.stderr)
         return FINDINGS
-    bodies = {job_name(doc): compile_document(doc) for doc in result.documents}
+    bodies = dict(zip((job_name(doc) for doc in result.documents), compile_documents(result.documents)))
     if Path(args.path).is_dir():
         print(json.dumps(bodies, indent=2, ensure_ascii=False))
     else:

@@ -11,9 +11,9 @@ import datetime
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
-from compiler import model, schema, sugar
+from compiler import collector, model, schema, sugar
 from compiler.document import Document
 from compiler.findings import dotted
 
@@ -111,6 +111,12 @@ def compile_document(doc: Document, resolve: Callable[[str, str], Any] | None = 
             body[member] = resolve(kind, name)
     order = model.member_order()
     return {k: body[k] for k in order if k in body}
+
+
+def compile_documents(docs: Iterable[Document]) -> list[dict[str, Any]]:
+    """``compile_document`` of many documents, with the collector paused (see compiler.collector)."""
+    with collector.paused():
+        return [compile_document(doc) for doc in docs]
 
 
 #: Hex digits of a sensitive member's fingerprint.

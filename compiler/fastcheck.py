@@ -79,6 +79,9 @@ class _Compiler:
     def rules(self, rules: dict[str, Any] | str) -> Check:
         if isinstance(rules, str):
             return self._named(rules)
+        leaf = self._string_leaf(rules)
+        if leaf is not None:
+            return leaf
         checks: list[Check] = []
         nullable = rules.get("nullable", False)
         for rule, constraint in rules.items():
@@ -100,6 +103,28 @@ class _Compiler:
         types = rules.get("type")
         holds_containers = any(t in ("dict", "list") for t in ([types] if isinstance(types, str) else types or []))
         return self._memoized(check) if holds_containers and self._pure(rules) else check
+
+    _LEAF_RULES = frozenset({"type", "minlength", "maxlength", "pattern", "allowed", "meta", "required", "excludes"})
+
+    def _string_leaf(self, rules: dict[str, Any]) -> Check | None:
+        """Most members are plain strings: one closure instead of one per rule (same verdicts)."""
+        if rules.get("type") != "string" or not set(rules) <= self._LEAF_RULES:
+            return None
+        lo, hi = rules.get("minlength", 0), rules.get("maxlength")
+        pattern = rules.get("pattern")
+        match = compiled_pattern(pattern).fullmatch if pattern else None
+        allowed = frozenset(rules["allowed"]) if "allowed" in rules else None
+        if hi is None:
+            hi = float("inf")
+
+        def check(v: Any, r: dict) -> bool:
+            if not isinstance(v, str) or not lo <= len(v) <= hi:
+                return False  # None too: these leaves are never nullable
+            if match is not None and match(v) is None:
+                return False
+            return allowed is None or v in allowed
+
+        return check
 
     def _named(self, name: str) -> Check:
         if name not in self.named:

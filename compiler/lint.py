@@ -11,12 +11,11 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from compiler import fastcheck, loader, schema as spec_schema_mod, secrets
+from compiler import collector, fastcheck, loader, schema as spec_schema_mod, secrets
 from compiler.compile import job_name
 from compiler.document import Document, defaults_files, merge, outside, spec_files, stacks_named
 from compiler.findings import Finding, dotted, has_errors, kind_of
@@ -140,7 +139,7 @@ def lint_paths(paths: Iterable[str | Path], stack: str | None = None, all_stacks
     # read _defaults.yaml afresh each run: edits count, and so do its findings
     linter._defaults, linter._defaults_files = {}, {}
     result = Result()
-    with _collector_paused(), linter.run():
+    with collector.paused(), linter.run():
         for path, root in spec_files(list(paths)):
             if outside(path, root):
                 result.findings.append(Finding(str(path), 1, 1, "E0009", "",
@@ -175,25 +174,6 @@ class _NeverValid:
 
 
 _never_valid = _NeverValid()
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a run loads and checks files.
-
-    Every spec keeps its YAML node graph (for positions): several objects per value,
-    all alive until the run ends, which the collector would rescan again and again
-    (10,000 specs in bench/lint_bench.py: 12.8 s with it on, about 9.5 s paused). A
-    clean spec makes no reference cycles; an invalid one's cerberus errors do, and
-    they are collected once the collector is back on when the run ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @functools.lru_cache(maxsize=1)

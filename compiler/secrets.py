@@ -24,7 +24,7 @@ FAIL::
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any
 
 ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{16}(?![A-Z0-9])")
 SECRET_NAME = re.compile(r"(?i)(pass(word|wd)?|pwd|secret|token|credential|access[._-]?key|private[._-]?key)$"
@@ -47,35 +47,32 @@ def _secret_value(value: Any) -> bool:
     return isinstance(value, str) and not REFERENCE.match(value.strip())
 
 
-def _strings(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, path + (i,))
+def _walk(data: Any) -> tuple[list[tuple[tuple, str]], list[tuple[tuple, dict]]]:
+    """Every string and every mapping in ``data`` with its path (one pass, no recursion)."""
+    strings: list[tuple[tuple, str]] = []
+    maps: list[tuple[tuple, dict]] = []
+    stack: list[tuple[tuple, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            strings.append((path, value))
+        elif isinstance(value, dict):
+            maps.append((path, value))
+            stack.extend((path + (k,), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((path + (i,), v) for i, v in enumerate(value))
+    return strings, maps
 
 
 #: Free-form maps whose keys are the user's (StartJobRun's own members, e.g. clientToken, are not).
 FREEFORM = frozenset({"properties", "conf", "tags", "encryptionContext"})
 
 
-def _maps(value: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
-    if isinstance(value, dict):
-        yield path, value
-        for key, item in value.items():
-            yield from _maps(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _maps(item, path + (i,))
-
-
 def find(data: Any) -> list[tuple[tuple, str]]:
     """(path, message) for every plain-text credential in ``data`` (a spec, a file, a body)."""
     found: dict[tuple, str] = {}
-    for path, text in _strings(data, ()):
+    strings, maps = _walk(data)
+    for path, text in strings:
         if ACCESS_KEY_ID.search(text):
             found[path] = ("holds an AWS access key id; a job gets AWS credentials from its executionRoleArn, "
                            "never from keys in the spec")
@@ -83,7 +80,7 @@ def find(data: Any) -> list[tuple[tuple, str]]:
             for key, value in _KV.findall(text):
                 if _secret_key(key) and _secret_value(value):
                     found.setdefault(path, f"sets {key} in plain text; {HOW}")
-    for path, mapping in _maps(data, ()):
+    for path, mapping in maps:
         if path and path[-1] in FREEFORM:
             for key, value in mapping.items():
                 if isinstance(key, str) and _secret_key(key) and _secret_value(value):
