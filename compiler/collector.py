@@ -16,11 +16,19 @@ from typing import Iterator
 
 @contextlib.contextmanager
 def paused() -> Iterator[None]:
-    """No cyclic collection inside; the previous setting afterwards (nesting is fine)."""
+    """No cyclic collection inside; the previous setting afterwards (nesting is fine).
+
+    On the way out, everything the batch allocated is moved to the oldest generation
+    (``gc.freeze()`` then ``gc.unfreeze()``): otherwise the first allocation after
+    re-enabling would scan those millions of young objects at once. They stay
+    collectable; the next full collection sees them as usual.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()

@@ -13,7 +13,7 @@ tests/test_fastcheck.py holds it to cerberus' verdict on generated documents.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 import contextlib
 from typing import Any, Callable, Iterator
 
@@ -26,8 +26,10 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str),
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "boolean": lambda v: isinstance(v, bool),
-    "dict": lambda v: isinstance(v, Mapping),
-    "list": lambda v: isinstance(v, Sequence) and not isinstance(v, str),
+    # Documents are plain JSON-like data (dicts and lists from the loader, json or the
+    # engine): concrete types are tested, as ABC checks cost several times more.
+    "dict": lambda v: isinstance(v, dict),
+    "list": lambda v: isinstance(v, (list, tuple)),
 }
 _IGNORED = {"meta", "required", "nullable", "allow_unknown", "excludes"}
 
@@ -79,7 +81,7 @@ class _Compiler:
     def rules(self, rules: dict[str, Any] | str) -> Check:
         if isinstance(rules, str):
             return self._named(rules)
-        leaf = self._string_leaf(rules)
+        leaf = self._string_leaf(rules) or self._container(rules)
         if leaf is not None:
             return leaf
         checks: list[Check] = []
@@ -126,6 +128,31 @@ class _Compiler:
 
         return check
 
+    def _container(self, rules: dict[str, Any]) -> Check | None:
+        """A plain structure or list of one item rule: one closure (same verdicts as the generic path)."""
+        kind, extra = rules.get("type"), set(rules) - {"meta", "required", "excludes"}
+        if kind == "dict" and extra == {"type", "schema"} and isinstance(rules["schema"], dict):
+            mapping = self.mapping(rules["schema"])
+
+            def structure(v: Any, r: dict) -> bool:
+                return isinstance(v, dict) and mapping(v, r)
+
+            return self._memoized(structure) if self._pure(rules) else structure
+        if kind == "list" and extra <= {"type", "schema", "minlength", "maxlength"} and "schema" in rules:
+            item = self.rules(rules["schema"])
+            lo, hi = rules.get("minlength", 0), rules.get("maxlength", float("inf"))
+
+            def sequence(v: Any, r: dict) -> bool:
+                if not isinstance(v, (list, tuple)) or not lo <= len(v) <= hi:
+                    return False
+                for x in v:
+                    if not item(x, r):
+                        return False
+                return True
+
+            return self._memoized(sequence) if self._pure(rules) else sequence
+        return None
+
     def _named(self, name: str) -> Check:
         if name not in self.named:
             self.named[name] = lambda v, r: self.named[name + "!"](v, r)
@@ -140,6 +167,26 @@ class _Compiler:
         # required field it excludes is then no longer required.
         excludes = {name: _as_list(rules["excludes"]) for name, rules in schema.items()
                     if isinstance(rules, dict) and "excludes" in rules}
+
+        if not excludes:
+            def simple(value: Mapping, root: dict) -> bool:
+                for name in required:
+                    if name not in value:
+                        return False
+                for key, item in value.items():
+                    c = fields.get(key)
+                    if c is None:
+                        if unknown is not None:
+                            c = unknown
+                        elif allow_unknown is True:
+                            continue
+                        else:
+                            return False
+                    if not c(item, root):
+                        return False
+                return True
+
+            return simple
 
         def check(value: Mapping, root: dict) -> bool:
             waived: set[str] = set()
@@ -203,18 +250,18 @@ class _Compiler:
             item = self.rules(schema)
             return lambda v, r: not isinstance(v, list) or all(item(x, r) for x in v)
         mapping = self.mapping(schema, rules.get("allow_unknown", False))
-        return lambda v, r: not isinstance(v, Mapping) or mapping(v, r)
+        return lambda v, r: not isinstance(v, dict) or mapping(v, r)
 
     def _r_keysrules(self, rules: Any, _: dict) -> Check:
         key = self.rules(rules)
-        return lambda v, r: not isinstance(v, Mapping) or all(key(k, r) for k in v)
+        return lambda v, r: not isinstance(v, dict) or all(key(k, r) for k in v)
 
     def _r_valuesrules(self, rules: Any, _: dict) -> Check:
         item = self.rules(rules)
-        return lambda v, r: not isinstance(v, Mapping) or all(item(x, r) for x in v.values())
+        return lambda v, r: not isinstance(v, dict) or all(item(x, r) for x in v.values())
 
     def _r_exactly_one_of(self, members: list[str], _: dict) -> Check:
-        return lambda v, r: not isinstance(v, Mapping) or sum(m in v for m in members) == 1
+        return lambda v, r: not isinstance(v, dict) or sum(m in v for m in members) == 1
 
     def _r_json_string(self, enabled: bool, _: dict) -> Check:
         import json

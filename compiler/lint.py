@@ -146,8 +146,8 @@ def lint_paths(paths: Iterable[str | Path], stack: str | None = None, all_stacks
                                                f"links to {path.resolve()}, outside {root}; specs must live in the repository"))
                 continue
             linter.lint_file(path, stack, all_stacks, result, overrides)
-    result.findings.extend(duplicate_names(result.documents))
-    result.findings = sorted(set(result.findings))
+        result.findings.extend(duplicate_names(result.documents))
+        result.findings = sorted(set(result.findings))
     return result
 
 

@@ -2,7 +2,8 @@
 
 Reads request bodies precomputed by the benchmark (no lint, no compile) and declares
 one dynamic resource each, so a preview of this program is the engine's and the
-dynamic-provider protocol's own cost.
+dynamic-provider protocol's own cost. With JOBSPEC_BENCH_SECRETS=1 it marks the same
+members secret that jobspec does (paths precomputed too), to show what secrets alone cost.
 """
 
 import json
@@ -30,6 +31,17 @@ class Noop(Resource, module="bench", name="Noop"):
         super().__init__(NoopProvider(), name, props)
 
 
+def secret_at(body, path):
+    parent = body
+    for part in path[:-1]:
+        parent = parent[part]
+    parent[path[-1]] = pulumi.Output.secret(parent[path[-1]])
+
+
 with open(os.environ["JOBSPEC_BENCH_BODIES"]) as fh:
-    for name, body in json.load(fh).items():
-        Noop(name, body)
+    data = json.load(fh)
+for name, body in data["bodies"].items():
+    if os.environ.get("JOBSPEC_BENCH_SECRETS") == "1":
+        for path in data["secrets"][name]:
+            secret_at(body, path)
+    Noop(name, body)

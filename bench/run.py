@@ -1,0 +1,19 @@
+"""``make bench``: every benchmark, one after the other; each writes its table into bench/RESULTS.md."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import lint_bench, preview_bench
+
+
+def main() -> int:
+    lint_bench.main([])
+    out = preview_bench.table(preview_bench.run())
+    print(out)
+    preview_bench.write_results(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
