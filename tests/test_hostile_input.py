@@ -170,3 +170,12 @@ def test_fuzz_wrong_shapes_in_valid_yaml_never_raise(tmp_path_factory, doc):
     folder = tmp_path_factory.mktemp("fuzz")
     result = lint_bytes(folder, yaml.safe_dump({"name": "x", **(doc if isinstance(doc, dict) else {"tags": doc})}).encode())
     assert all(f.rule for f in result.findings)
+
+
+def test_docs_faults_md_counts_the_bad_inputs_tried_here():
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[1] / "docs" / "faults.md").read_text()
+    fuzzed = sum(f._hypothesis_internal_use_settings.max_examples  # type: ignore[attr-defined]
+                 for f in (test_fuzz_arbitrary_bytes_never_raise, test_fuzz_yaml_like_text_never_raises,
+                           test_fuzz_wrong_shapes_in_valid_yaml_never_raise))
+    assert f"| Bad inputs tried | {len(CASES)} kinds of bad file + {fuzzed} fuzzed inputs |" in text
