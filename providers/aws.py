@@ -13,8 +13,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import boto3
-from botocore.config import Config
 
 #: Attempts per API call, the first one included.
 MAX_ATTEMPTS = int(os.environ.get("JOBSPEC_AWS_MAX_ATTEMPTS", "5"))
@@ -25,7 +23,11 @@ READ_TIMEOUT = 60
 TERMINAL = frozenset({"SUCCESS", "FAILED", "CANCELLED"})
 
 
-def client_config() -> Config:
+def client_config() -> Any:
+    # boto3/botocore are imported here, not at module import: a preview never makes a
+    # client, and the program and the provider process each save ~0.1 s of start-up.
+    from botocore.config import Config
+
     return Config(
         # Not "max_attempts": in a client Config that counts retries, so 5 would mean 6 attempts.
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
@@ -37,6 +39,8 @@ def client_config() -> Config:
 
 def emr_client(region: str | None = None) -> Any:
     """A new ``emr-serverless`` client; ``region`` only when boto3 finds none itself."""
+    import boto3
+
     session = boto3.session.Session()
     # AWS_REGION is what the AWS CLI v2 and SDKs set; older botocore reads only AWS_DEFAULT_REGION.
     resolved = session.region_name or os.environ.get("AWS_REGION") or region
