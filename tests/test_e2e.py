@@ -190,6 +190,18 @@ def test_refresh_reads_the_run_state_back(world):
     assert states == {"orders-etl": "SUCCESS", "daily-revenue": "SUCCESS", "clickstream": "RUNNING"}
 
 
+def test_up_after_a_run_failed_starts_nothing_and_says_to_change_rerun(world):
+    runs = run_ids(world)
+    world.endpoint.set_run_state(world.app, runs["daily-revenue"], "FAILED")
+    world.ws.run("refresh", "--yes", "--skip-preview")
+    before = len(world.starts())
+    out = world.ws.run("up", "--yes", "--skip-preview").stdout
+    assert len(world.starts()) == before
+    assert "daily-revenue: its run is FAILED" in out and "change `rerun:` to start it again" in out
+    world.endpoint.set_run_state(world.app, runs["daily-revenue"], "SUCCESS")
+    world.ws.run("refresh", "--yes", "--skip-preview")
+
+
 def test_destroy_cancels_runs_still_going_and_empties_the_stack(world):
     runs = run_ids(world)
     cancels_before = len(world.endpoint.calls("DELETE", runs["daily-revenue"]))

@@ -193,3 +193,17 @@ def test_numbers_arrive_as_doubles_from_the_engine_and_are_read_as_integers():
     coerced = body_of(props(body))
     assert coerced["executionTimeoutMinutes"] == 60 and type(coerced["executionTimeoutMinutes"]) is int
     assert type(coerced["retryPolicy"]["maxAttempts"]) is int
+
+
+def test_region_falls_back_to_the_stacks_aws_region_config(monkeypatch):
+    # pulumi-aws users set `aws:region`; boto3's own resolution (env, profile) wins when present.
+    from pulumi.dynamic import ConfigureRequest
+    from pulumi.dynamic.config import Config
+    for var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    provider = JobRunProvider()
+    provider.configure(ConfigureRequest(Config({"aws:region": "eu-west-1"}, "jobspec")))
+    assert provider._client().meta.region_name == "eu-west-1"
+    monkeypatch.setenv("AWS_REGION", "ap-southeast-2")
+    assert provider._client().meta.region_name == "ap-southeast-2"
