@@ -137,28 +137,6 @@ def request_schema() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     return schema, registry
 
 
-def sensitive_paths() -> list[tuple[str, ...]]:
-    """Paths (``*`` for any list item or map value) of members the model marks sensitive."""
-    found: list[tuple[str, ...]] = []
-
-    def walk(shape: Shape, path: tuple[str, ...], seen: tuple[str, ...]) -> None:
-        if shape.metadata.get("sensitive"):
-            found.append(path)
-            return
-        if shape.type_name == "structure":
-            if shape.name in seen:
-                return
-            for name, member in shape.members.items():
-                walk(member, path + (name,), seen + (shape.name,))
-        elif shape.type_name == "list":
-            walk(shape.member, path + ("*",), seen)
-        elif shape.type_name == "map":
-            walk(shape.value, path + ("*",), seen)
-
-    walk(_request(), (), ())
-    return found
-
-
 def sensitive_value_paths(body: dict[str, Any]) -> list[tuple]:
     """Concrete paths in ``body`` whose model shape is marked sensitive (recursion included)."""
     found: list[tuple] = []

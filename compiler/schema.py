@@ -148,11 +148,3 @@ def body_schema() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     policy["policy"] = {**policy["policy"], "json_string": True}
     _add_service_rules(schema)
     return schema, copy.deepcopy(registry)
-
-
-def defaults_schema() -> dict[str, Any]:
-    """Schema of a ``_defaults.yaml`` file: shared values, and per-stack values."""
-    return {
-        "defaults": {"type": "dict"},
-        "stacks": copy.deepcopy(_JOBSPEC_RULES["stacks"]),
-    }

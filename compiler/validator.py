@@ -14,7 +14,7 @@ import cerberus
 from cerberus.errors import ErrorDefinition
 
 from compiler import service_rules, sugar
-from compiler.patterns import compiled_pattern, first_non_json, full_match  # noqa: F401 (re-exported)
+from compiler.patterns import first_non_json, full_match
 
 # Our rules' error codes, so a finding knows which rule failed (custom string
 # errors would lose it). Codes 0x51+ are unused by cerberus (0x80+ mean group errors).

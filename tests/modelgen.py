@@ -19,7 +19,7 @@ from botocore.model import Shape
 
 from compiler import model
 from compiler.findings import dotted
-from compiler.validator import compiled_pattern
+from compiler.patterns import compiled_pattern
 
 try:  # Python 3.11+
     import re._parser as _sre_parse  # type: ignore[import-not-found]

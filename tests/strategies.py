@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import modelgen
 from compiler import model, schema as spec_schema_mod
-from compiler.validator import compiled_pattern
+from compiler.patterns import compiled_pattern
 
 #: Extra items drawn beyond a list's or map's minimum.
 EXTRA = 2

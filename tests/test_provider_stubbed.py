@@ -11,7 +11,7 @@ import datetime
 
 import boto3
 import pytest
-from botocore.stub import ANY, Stubber
+from botocore.stub import Stubber
 
 from providers import aws, jobrun
 from providers.jobrun import JobRunError, JobRunProvider
