@@ -168,23 +168,26 @@ class _Compiler:
         excludes = {name: _as_list(rules["excludes"]) for name, rules in schema.items()
                     if isinstance(rules, dict) and "excludes" in rules}
 
-        if not excludes:
+        def members_ok(value: Mapping, root: dict) -> bool:
+            for key, item in value.items():
+                c = fields.get(key)
+                if c is None:
+                    if unknown is not None:
+                        c = unknown
+                    elif allow_unknown is True:
+                        continue
+                    else:
+                        return False
+                if not c(item, root):
+                    return False
+            return True
+
+        if not excludes:  # most structures: no either/or members to weigh first
             def simple(value: Mapping, root: dict) -> bool:
                 for name in required:
                     if name not in value:
                         return False
-                for key, item in value.items():
-                    c = fields.get(key)
-                    if c is None:
-                        if unknown is not None:
-                            c = unknown
-                        elif allow_unknown is True:
-                            continue
-                        else:
-                            return False
-                    if not c(item, root):
-                        return False
-                return True
+                return members_ok(value, root)
 
             return simple
 
@@ -199,18 +202,7 @@ class _Compiler:
             for name in required:
                 if name not in value and name not in waived:
                     return False
-            for key, item in value.items():
-                c = fields.get(key)
-                if c is None:
-                    if unknown is not None:
-                        c = unknown
-                    elif allow_unknown is True:
-                        continue
-                    else:
-                        return False
-                if not c(item, root):
-                    return False
-            return True
+            return members_ok(value, root)
 
         return check
 
