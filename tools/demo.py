@@ -20,7 +20,8 @@ from rich.table import Table
 from tools.engine import REPO, EngineError, PulumiWorkspace, pulumi_bin_dir, scratch_project
 from tools.local_endpoint import ROLE_ARN, LocalEndpoint
 
-console = Console(highlight=False)
+# Wide enough for an ARN on one line when the output is a log, not a terminal.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
 def main(argv: list[str] | None = None) -> int:
