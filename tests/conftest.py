@@ -47,6 +47,18 @@ APPLICATION_ID = "00fkt3q8n4s5ab09"
 ROLE_ARN = "arn:aws:iam::123456789012:role/emr-serverless-job"
 
 
+#: The head of a minimal spec, and a minimal Spark spec, as YAML text for inline tests.
+HEAD = """\
+applicationId: 00fkt3q8n4s5ab09
+executionRoleArn: arn:aws:iam::123456789012:role/emr-serverless-job
+"""
+SPARK = HEAD + """\
+jobDriver:
+  sparkSubmit:
+    entryPoint: s3://bucket/main.py
+"""
+
+
 def minimal_spec() -> dict[str, Any]:
     """The smallest spec the linter accepts (clientToken is derived)."""
     return {

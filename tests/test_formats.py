@@ -25,15 +25,7 @@ from compiler.rules import RULES
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA_FILE = REPO / "schema" / "jobspec.schema.json"
 
-HEAD = """\
-applicationId: 00fkt3q8n4s5ab09
-executionRoleArn: arn:aws:iam::123456789012:role/emr-serverless-job
-"""
-SPARK = HEAD + """\
-jobDriver:
-  sparkSubmit:
-    entryPoint: s3://bucket/main.py
-"""
+from conftest import HEAD, SPARK
 
 
 @pytest.fixture

@@ -10,17 +10,8 @@ from textwrap import dedent
 
 import pytest
 
-from conftest import where
+from conftest import HEAD, SPARK, where
 
-HEAD = """\
-applicationId: 00fkt3q8n4s5ab09
-executionRoleArn: arn:aws:iam::123456789012:role/emr-serverless-job
-"""
-SPARK = HEAD + """\
-jobDriver:
-  sparkSubmit:
-    entryPoint: s3://bucket/main.py
-"""
 
 
 def test_valid_spec_has_no_findings(lint_text):
