@@ -7,9 +7,12 @@ path and method contracts are kept stable, because ``refresh`` and ``destroy``
 run the provider recorded in state (pulumi/pulumi#6490).
 
 Properties: the StartJobRun members under their AWS names (so a preview diff reads
-like the API), plus ``jobName``, ``specFile``, ``deploy``, ``rerun`` and ``fingerprints``
-(digests of the secret members, so a preview shows which of them changed); outputs add
-``arn``, ``jobRunId``, ``state``, ``stateDetails``, ``createdAt``, ``updatedAt``.
+like the API), plus jobspec's own keys in one ``jobspec`` map: ``jobName``, ``specFile``,
+``deploy``, ``rerun`` and ``fingerprints`` (digests of the secret members, so a preview
+shows which of them changed). One map, not five top-level properties, because the
+Python SDK's cost per resource grows with its count of top-level properties (each one
+becomes an Output); see bench/RESULTS.md. Outputs add ``arn``, ``jobRunId``, ``state``,
+``stateDetails``, ``createdAt``, ``updatedAt``.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from providers import aws
 
 #: The string Pulumi sends for a value not known during preview (pulumi/pulumi#6310).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-#: jobspec's own inputs: a change to them updates state only, never the run.
+#: The property holding jobspec's own inputs: a change to them updates state only, never the run.
+META = "jobspec"
 META_KEYS = ("jobName", "specFile", "deploy", "rerun", "fingerprints")
 OUTPUT_KEYS = ("arn", "jobRunId", "state", "stateDetails", "createdAt", "updatedAt")
 #: Seconds between GetJobRun calls while waiting (only with ``deploy.wait``).
@@ -50,10 +54,17 @@ def _has_unknown(value: Any) -> bool:
     return value == UNKNOWN
 
 
-def _meta(props: dict[str, Any], key: str) -> Any:
-    value = props.get(key)
-    # The engine may drop an empty mapping from state; {} and absent mean the same.
-    return None if value == {} else value
+def meta(props: dict[str, Any]) -> dict[str, Any]:
+    """jobspec's own keys of a property bag, empty values dropped.
+
+    The engine may drop an empty mapping or a null from state, so ``{}``, ``None`` and
+    absent mean the same. State written before the keys moved under ``jobspec`` has
+    them at the top level; they are read from there, and the next ``up`` rewrites them
+    in place (an update of state only, never a restart).
+    """
+    nested = props.get(META)
+    source = nested if isinstance(nested, dict) else props
+    return {k: source[k] for k in META_KEYS if source.get(k) not in (None, {})}
 
 
 def _iso(value: Any) -> Any:
@@ -70,7 +81,7 @@ def _run_outputs(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rerun_hint(props: dict[str, Any]) -> str:
-    return (f" Re-applying {props.get('specFile') or 'the spec'} unchanged starts nothing (same clientToken); "
+    return (f" Re-applying {meta(props).get('specFile') or 'the spec'} unchanged starts nothing (same clientToken); "
             "change its `rerun:` value to start the job again.")
 
 
@@ -105,7 +116,7 @@ class JobRunProvider(ResourceProvider):
         known = {k: v for k, v in body.items() if k not in unknown}
         for key in unknown:  # placeholders that satisfy "required"; their findings are dropped below
             known[key] = "unknown"
-        doc = Document(str(news.get("specFile") or "<inputs>"), None, known, [])
+        doc = Document(str(meta(news).get("specFile") or "<inputs>"), None, known, [])
         failures = []
         for finding in default_linter().check(doc):
             top = finding.field.split(".")[0].split("[")[0]
@@ -117,14 +128,13 @@ class JobRunProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Restart on any body change (replace), update in place for tags and jobspec keys only."""
         result = planning.plan(body_of(olds), body_of(news))
-        meta_changed = any(_meta(olds, k) != _meta(news, k) for k in META_KEYS)
-        if result.action == planning.NONE and not meta_changed:
+        new_meta = meta(news)
+        if result.action == planning.NONE and meta(olds) == new_meta:
             return DiffResult(changes=False, replaces=[])
-        deploy = news.get("deploy") if isinstance(news.get("deploy"), dict) else {}
+        deploy = new_meta.get("deploy") if isinstance(new_meta.get("deploy"), dict) else {}
         return DiffResult(
             changes=True,
             replaces=result.replaces,
-            stables=["jobName"],
             delete_before_replace=bool(deploy.get("stopBeforeStart")) and bool(result.replaces),
         )
 
@@ -137,7 +147,7 @@ class JobRunProvider(ResourceProvider):
         started = client.start_job_run(**body)
         run_id = started["jobRunId"]
         run = client.get_job_run(applicationId=body["applicationId"], jobRunId=run_id)["jobRun"]
-        wait = (props.get("deploy") or {}).get("wait")
+        wait = (meta(props).get("deploy") or {}).get("wait")
         if wait:
             run = self._wait(client, body["applicationId"], run_id, run, wait, props)
         outs = {k: v for k, v in props.items() if k != "__provider"}
@@ -152,12 +162,12 @@ class JobRunProvider(ResourceProvider):
         while True:
             state = run.get("state")
             if state in ("FAILED", "CANCELLED"):
-                raise JobRunError(f"job run {run_id} of {props.get('jobName')} ended {state}: "
+                raise JobRunError(f"job run {run_id} of {meta(props).get('jobName')} ended {state}: "
                                   f"{run.get('stateDetails') or 'no details'}." + _rerun_hint(props))
             if state in aws.TERMINAL or (not target_terminal and state == "RUNNING"):
                 return run
             if time.monotonic() >= deadline:
-                raise JobRunError(f"job run {run_id} of {props.get('jobName')} is still {state} after "
+                raise JobRunError(f"job run {run_id} of {meta(props).get('jobName')} is still {state} after "
                                   f"{wait.get('timeoutSeconds')}s; it keeps running, and the next `pulumi up` "
                                   "adopts it (same clientToken).")
             time.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
@@ -187,7 +197,7 @@ class JobRunProvider(ResourceProvider):
         except Exception as exc:  # noqa: BLE001 - only "not found" is handled; others propagate
             if aws.error_code(exc) == "ResourceNotFoundException":
                 raise JobRunError(
-                    f"job run {id_} of {props.get('jobName')} no longer exists in application "
+                    f"job run {id_} of {meta(props).get('jobName')} no longer exists in application "
                     f"{props.get('applicationId')}. Keep it out of state with `pulumi state delete` and "
                     "change `rerun:` to start the job again.") from None
             raise

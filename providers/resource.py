@@ -10,7 +10,11 @@ from pulumi.dynamic import Resource
 
 from compiler import model
 from compiler.compile import fingerprints
-from providers.jobrun import OUTPUT_KEYS, JobRunProvider
+from providers.jobrun import META, JobRunProvider
+
+#: Outputs the program reads. Each top-level property costs the SDK an Output per
+#: resource, so the other outputs (stateDetails, timestamps) stay in state only.
+ATTRIBUTES = ("arn", "jobRunId", "state")
 
 
 def with_secrets(body: dict[str, Any]) -> dict[str, Any]:
@@ -40,14 +44,13 @@ class JobRun(Resource, module="emrserverless", name="JobRun"):
     applicationId: pulumi.Output[str]
     clientToken: pulumi.Output[str]
     state: pulumi.Output[str]
-    stateDetails: pulumi.Output[str]
 
     def __init__(self, name: str, body: dict[str, Any], *, spec_file: str, deploy: Optional[dict[str, Any]] = None,
                  rerun: Any = None, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         props: dict[str, Any] = with_secrets(body)
-        props.update(jobName=name, specFile=spec_file, deploy=deploy or {}, rerun=rerun,
-                     fingerprints=fingerprints(name, body))
-        for key in OUTPUT_KEYS:
+        props[META] = {"jobName": name, "specFile": spec_file, "deploy": deploy or {}, "rerun": rerun,
+                       "fingerprints": fingerprints(name, body)}
+        for key in ATTRIBUTES:
             props.setdefault(key, None)
         super().__init__(JobRunProvider(), name, props, opts)
         self.spec_file = spec_file

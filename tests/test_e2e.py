@@ -186,7 +186,7 @@ def test_refresh_reads_the_run_state_back(world):
     runs = run_ids(world)
     world.endpoint.set_run_state(world.app, runs["clickstream"], "RUNNING")
     world.ws.run("refresh", "--yes", "--skip-preview")
-    states = {r["outputs"]["jobName"]: r["outputs"]["state"] for r in world.ws.resources()}
+    states = {r["outputs"]["jobspec"]["jobName"]: r["outputs"]["state"] for r in world.ws.resources()}
     assert states == {"orders-etl": "SUCCESS", "daily-revenue": "SUCCESS", "clickstream": "RUNNING"}
 
 

@@ -117,7 +117,7 @@ class Case:
         return {k: v for k, v in self.body.items() if k != "applicationId"}
 
     def create(self):
-        return JobRunProvider().create({**self.body, "jobName": "nightly", "specFile": "job.yaml", "deploy": {}})
+        return JobRunProvider().create({**self.body, "jobspec": {"jobName": "nightly", "specFile": "job.yaml"}})
 
     def starts(self) -> list[Seen]:
         return self.proxy.seen("POST", self.jobruns)

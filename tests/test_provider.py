@@ -13,7 +13,7 @@ import pytest
 
 from compiler.compile import compile_document
 from compiler.lint import lint_paths
-from providers.jobrun import UNKNOWN, JobRunError, JobRunProvider
+from providers.jobrun import META_KEYS, UNKNOWN, JobRunError, JobRunProvider
 from tools.local_endpoint import ROLE_ARN, LocalEndpoint
 
 SPEC = """\
@@ -59,7 +59,10 @@ def compiled(tmp_path: Path, app: str, text: str = SPEC) -> dict:
 
 
 def props(body: dict, **extra) -> dict:
-    return {**body, "jobName": "nightly", "specFile": "job.yaml", "deploy": {}, **extra}
+    """Inputs as JobRun declares them: the body, jobspec's keys (overridable by name) under ``jobspec``."""
+    own = {"jobName": "nightly", "specFile": "job.yaml", "deploy": {}}
+    own.update({k: extra.pop(k) for k in META_KEYS if k in extra})
+    return {**body, "jobspec": own, **extra}
 
 
 def test_create_sends_exactly_the_compiled_body(tmp_path, app, aws_env):
@@ -93,7 +96,7 @@ def test_read_refreshes_state_from_the_service(tmp_path, app):
 
 def test_read_reports_a_run_the_service_no_longer_has(app):
     with pytest.raises(JobRunError, match="no longer exists"):
-        JobRunProvider().read("0000000000000000", {"applicationId": app, "jobName": "nightly"})
+        JobRunProvider().read("0000000000000000", props({"applicationId": app}))
 
 
 def test_delete_of_a_finished_run_cancels_nothing(tmp_path, app, aws_env):
@@ -154,6 +157,26 @@ def test_stop_before_start_deletes_the_old_run_first():
     result = JobRunProvider().diff("id", props(BODY), props(new, deploy={"stopBeforeStart": True}))
     assert result.replaces == ["clientToken"]
     assert result.delete_before_replace is True
+
+
+def test_a_jobspec_key_change_is_an_in_place_update():
+    result = JobRunProvider().diff("id", props(BODY), props(BODY, specFile="jobs/moved.yaml"))
+    assert (result.changes, result.replaces) == (True, [])
+
+
+def test_empty_deploy_and_null_rerun_equal_their_absence_in_state():
+    # The engine may drop an empty map or a null inside a map when it writes state.
+    old = {**BODY, "jobspec": {"jobName": "nightly", "specFile": "job.yaml"}}
+    new = props(BODY, deploy={}, rerun=None)
+    assert JobRunProvider().diff("id", old, new).changes is False
+
+
+def test_state_with_jobspec_keys_at_the_top_level_updates_in_place_never_restarts():
+    # State written before jobspec's keys moved under ``jobspec``.
+    legacy = {**BODY, "jobName": "nightly", "specFile": "job.yaml", "deploy": {}}
+    assert JobRunProvider().diff("id", legacy, props(BODY)).changes is False
+    moved = JobRunProvider().diff("id", legacy, props(BODY, specFile="jobs/moved.yaml"))
+    assert (moved.changes, moved.replaces) == (True, [])
 
 
 def test_unknown_values_during_preview_count_as_changes_without_crashing():

@@ -14,7 +14,7 @@ import pytest
 from botocore.stub import Stubber
 
 from providers import aws, jobrun
-from providers.jobrun import JobRunError, JobRunProvider
+from providers.jobrun import META_KEYS, JobRunError, JobRunProvider
 
 APP, RUN = "00fabc", "00run1"
 ARN = f"arn:aws:emr-serverless:us-east-1:123456789012:/applications/{APP}/jobruns/{RUN}"
@@ -48,8 +48,9 @@ def run(state: str, details: str = "") -> dict:
 
 
 def props(**extra) -> dict:
-    return {**BODY, "jobName": "nightly", "specFile": "jobspecs/nightly.yaml", "deploy": {},
-            "arn": ARN, "jobRunId": RUN, **extra}
+    own = {"jobName": "nightly", "specFile": "jobspecs/nightly.yaml", "deploy": {}}
+    own.update({k: extra.pop(k) for k in META_KEYS if k in extra})
+    return {**BODY, "jobspec": own, "arn": ARN, "jobRunId": RUN, **extra}
 
 
 def expect_start(stub: Stubber) -> None:
@@ -71,7 +72,8 @@ def test_tags_change_calls_tag_and_untag_resource_only(stub):
 
 def test_update_of_jobspec_keys_only_calls_nothing_and_keeps_outputs(stub):
     outs = JobRunProvider().update(RUN, props(state="SUCCESS"), props(specFile="jobspecs/moved.yaml")).outs
-    assert (outs["arn"], outs["jobRunId"], outs["state"], outs["specFile"]) == (ARN, RUN, "SUCCESS", "jobspecs/moved.yaml")
+    assert (outs["arn"], outs["jobRunId"], outs["state"]) == (ARN, RUN, "SUCCESS")
+    assert outs["jobspec"]["specFile"] == "jobspecs/moved.yaml"
 
 
 def test_a_retried_create_sends_the_same_client_token_and_gets_the_same_run(stub):

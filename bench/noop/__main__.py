@@ -4,26 +4,17 @@ Reads request bodies precomputed by the benchmark (no lint, no compile) and decl
 one dynamic resource each, so a preview of this program is the engine's and the
 dynamic-provider protocol's own cost. With JOBSPEC_BENCH_SECRETS=1 it marks the same
 members secret that jobspec does (paths precomputed too), to show what secrets alone cost.
+The benchmark puts the repository on PYTHONPATH so ``bench.noop.provider`` imports here
+and in the dynamic provider's process.
 """
 
 import json
 import os
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, Resource, ResourceProvider
+from pulumi.dynamic import Resource
 
-
-class NoopProvider(ResourceProvider):
-    serialize_as_secret_always = False
-
-    def check(self, olds, news):
-        return CheckResult(news, [])
-
-    def diff(self, _id, olds, news):
-        return DiffResult(changes=False)
-
-    def create(self, props):
-        return CreateResult("noop", {})
+from bench.noop.provider import NoopProvider
 
 
 class Noop(Resource, module="bench", name="Noop"):
