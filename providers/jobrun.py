@@ -90,10 +90,11 @@ class JobRunProvider(ResourceProvider):
 
     # The provider captures no secrets; keep it readable (and diff-able) in state.
     serialize_as_secret_always = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.region: str | None = None
+    #: Set by ``configure`` in the provider's process. A class attribute, not instance state:
+    #: an instance with a ``__dict__`` makes the SDK's ``serialize_provider`` go through one more
+    #: of its own sorting wrappers for every provider pickled before it in the program (the
+    #: wrapper it installs on ``pickle._Pickler`` is never removed), quadratic in the job count.
+    region: str | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
         try:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pulumi
 
+from compiler import collector
 from compiler.compile import compile_document, job_name, references
 from compiler.findings import Finding
 from compiler.formatters import text
@@ -69,21 +70,31 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
     return jobs
 
 
-def _warn_if_failed(name: str, spec_file: str):
-    def check(state: Any) -> Any:
-        if state in ("FAILED", "CANCELLED"):
-            pulumi.log.warn(f"{name}: its run is {state}. Re-applying {spec_file} unchanged starts nothing "
-                            "(same clientToken); change `rerun:` to start it again.")
-        return state
-    return check
+def _job_outputs(jobs: dict[str, JobRun]) -> pulumi.Output:
+    """The ``jobs`` stack output, ``{name: {arn, jobRunId, state}}``, warning of runs that ended badly.
+
+    One Output over every job rather than one export and one apply per job: each
+    Output costs the SDK a task per resource (bench/RESULTS.md). During a preview
+    that starts a job the whole map is unknown, as its arn and id are.
+    """
+    names = list(jobs)
+    fields = ("arn", "jobRunId", "state")
+
+    def build(values: list[Any]) -> dict[str, dict[str, Any]]:
+        out = {}
+        for i, name in enumerate(names):
+            out[name] = dict(zip(fields, values[3 * i:3 * i + 3]))
+            if out[name]["state"] in ("FAILED", "CANCELLED"):
+                pulumi.log.warn(f"{name}: its run is {out[name]['state']}. Re-applying {jobs[name].spec_file} "
+                                "unchanged starts nothing (same clientToken); change `rerun:` to start it again.")
+        return out
+
+    return pulumi.Output.all(*[getattr(job, field) for job in jobs.values() for field in fields]).apply(build)
 
 
 def main() -> None:
+    collector.relax_for_process()
     config = pulumi.Config("jobspec")
     infra = Infra(config.get_object("applications"), config.get_object("roles"))
     jobs = declare_jobs(config.get("specs") or "jobspecs", pulumi.get_stack(), _overrides(config), infra)
-    for name, job in jobs.items():
-        job.state.apply(_warn_if_failed(name, job.spec_file))
-        pulumi.export(name, {"arn": job.arn, "jobRunId": job.jobRunId})
-    pulumi.export("jobs", {name: {"arn": job.arn, "jobRunId": job.jobRunId, "state": job.state}
-                           for name, job in jobs.items()})
+    pulumi.export("jobs", _job_outputs(jobs))

@@ -1,7 +1,7 @@
 """``JobRun``: one EMR Serverless job run as a Pulumi resource."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: the SDK reads JobRun's annotations with
+# get_type_hints for every resource, and string annotations are compiled again each time.
 import copy
 from typing import Any, Optional
 
@@ -22,15 +22,18 @@ def with_secrets(body: dict[str, Any]) -> dict[str, Any]:
 
     Entry points, arguments, spark-submit and Hive parameters and configuration
     properties then sit encrypted in state (inputs and, by the engine's secret
-    propagation, outputs alike).
+    propagation, outputs alike). One secret per sensitive value: a secret mapping or
+    list costs the SDK an Output per item anyway (``Output.from_input`` recurses).
+    Only the containers on the way to a secret are copied; ``body`` is left as it was.
     """
-    paths = model.sensitive_value_paths(body)
     out = dict(body)
-    for top in {path[0] for path in paths}:  # copy only what gets wrapped; other members may be Outputs
-        out[top] = copy.deepcopy(body[top])
-    for path in paths:
+    copied: set[tuple] = {()}
+    for path in model.sensitive_value_paths(body):
         parent = out
-        for part in path[:-1]:
+        for depth, part in enumerate(path[:-1], start=1):
+            if path[:depth] not in copied:
+                parent[part] = copy.copy(parent[part])
+                copied.add(path[:depth])
             parent = parent[part]
         parent[path[-1]] = pulumi.Output.secret(parent[path[-1]])
     return out

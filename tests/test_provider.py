@@ -208,6 +208,28 @@ def test_pickled_provider_is_small():
     assert len(serialize_provider(JobRunProvider())) < 10 * 1024
 
 
+def test_pickling_one_provider_costs_the_same_however_many_came_before():
+    # The SDK's serialize_provider leaves a sorting wrapper on pickle._Pickler at every call,
+    # and pickling instance state walks all of them: the provider must carry none.
+    import sys
+
+    from pulumi.dynamic.dynamic import serialize_provider
+    for _ in range(20):
+        serialize_provider(JobRunProvider())
+    calls = []
+
+    def count(frame, event, _arg):
+        if event == "call" and frame.f_code.co_name.startswith("batch_set_items_sorted"):
+            calls.append(frame.f_code.co_name)
+
+    sys.setprofile(count)
+    try:
+        serialize_provider(JobRunProvider())
+    finally:
+        sys.setprofile(None)
+    assert calls == []
+
+
 def test_numbers_arrive_as_doubles_from_the_engine_and_are_read_as_integers():
     # Pulumi's wire format has only doubles: 60 arrives as 60.0.
     body = {**BODY, "executionTimeoutMinutes": 60.0, "retryPolicy": {"maxAttempts": 2.0}}
