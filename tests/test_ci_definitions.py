@@ -159,3 +159,17 @@ def test_pre_commit_hook_entry_passes_on_the_example_specs():
     command = [str(JOBSPEC_SCRIPT), *args, *(staged if hook.get("pass_filenames", True) else [])]
     proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_pr_preview_runs_with_jobspecs_preview_environment_and_the_merge_up_without_it():
+    from tools.engine import PREVIEW_ENV
+
+    previews = [s for s in steps(load(REPO / ".github" / "workflows" / "pr.yml")) if "pulumi preview" in s.get("run", "")]
+    merge = load(REPO / ".github" / "workflows" / "main.yml")
+    ups = [s for s in steps(merge) if "pulumi up" in s.get("run", "")]
+    assert not set(PREVIEW_ENV) & set(merge.get("env", {}))
+    assert previews and ups
+    for step in previews:
+        assert {k: step.get("env", {}).get(k) for k in PREVIEW_ENV} == PREVIEW_ENV
+    for step in ups:
+        assert not set(PREVIEW_ENV) & set(step.get("env", {}))
