@@ -59,8 +59,9 @@ def meta(props: dict[str, Any]) -> dict[str, Any]:
 
     The engine may drop an empty mapping or a null from state, so ``{}``, ``None`` and
     absent mean the same. State written before the keys moved under ``jobspec`` has
-    them at the top level; they are read from there, and the next ``up`` rewrites them
-    in place (an update of state only, never a restart).
+    them at the top level; they are read from there, so such a job diffs as unchanged
+    and the next ``up`` records the keys under ``jobspec`` without a provider call
+    (tests/test_state_migration.py).
     """
     nested = props.get(META)
     source = nested if isinstance(nested, dict) else props

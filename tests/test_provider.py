@@ -171,7 +171,7 @@ def test_empty_deploy_and_null_rerun_equal_their_absence_in_state():
     assert JobRunProvider().diff("id", old, new).changes is False
 
 
-def test_state_with_jobspec_keys_at_the_top_level_updates_in_place_never_restarts():
+def test_state_with_jobspec_keys_at_the_top_level_reads_the_same_and_never_restarts():
     # State written before jobspec's keys moved under ``jobspec``.
     legacy = {**BODY, "jobName": "nightly", "specFile": "job.yaml", "deploy": {}}
     assert JobRunProvider().diff("id", legacy, props(BODY)).changes is False
