@@ -147,3 +147,25 @@ def deep_copy(value: Any) -> Any:
 def canonical(value: Any) -> str:
     """JSON that tells ``true`` from ``1`` and ``1`` from ``1.0``: exact equality of bodies."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def engine_stack(root: Path, endpoint: Any, app: str, project_name: str, stack: str, specs: dict[str, str],
+                 defaults: str = "") -> tuple[Path, Any]:
+    """A scratch Pulumi project with ``specs`` (name -> YAML text) under ``jobspecs/``, and its initialised stack.
+
+    ``_defaults.yaml`` points every spec at ``app`` and the local role; ``defaults``
+    adds lines under ``defaults:`` (indented by two spaces).
+    """
+    from tools.engine import PulumiWorkspace, pulumi_bin_dir, scratch_project
+    from tools.local_endpoint import ROLE_ARN
+
+    project = scratch_project(root / "project", project_name)
+    folder = project / "jobspecs"
+    folder.mkdir()
+    (folder / "_defaults.yaml").write_text(
+        f"defaults:\n  applicationId: {app}\n  executionRoleArn: {ROLE_ARN}\n" + textwrap.indent(defaults, "  "))
+    for name, text in specs.items():
+        (folder / name).write_text(textwrap.dedent(text))
+    ws = PulumiWorkspace(project, root / "state", stack, endpoint.env(), pulumi_bin_dir())
+    ws.init()
+    return folder, ws

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tools.engine import PulumiWorkspace, pulumi_bin_dir, scratch_project
+from conftest import engine_stack
+from tools.engine import PulumiWorkspace
 from tools.local_endpoint import ROLE_ARN, LocalEndpoint
 
 pytestmark = pytest.mark.e2e
@@ -79,24 +79,11 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    bin_dir = pulumi_bin_dir()
     root = tmp_path_factory.mktemp("e2e")
     with LocalEndpoint() as endpoint:
         app = endpoint.create_application("e2e")
-        project = scratch_project(root / "project", "jobspec-e2e")
-        specs = project / "jobspecs"
-        specs.mkdir()
-        (specs / "_defaults.yaml").write_text(textwrap.dedent(f"""\
-            defaults:
-              applicationId: {app}
-              executionRoleArn: {ROLE_ARN}
-              tags: {{team: data}}
-            """))
-        for name, text in SPECS.items():
-            (specs / name).write_text(textwrap.dedent(text))
-        ws = PulumiWorkspace(project, root / "state", STACK, endpoint.env(), bin_dir)
-        ws.init()
-        yield World(endpoint, app, project, specs, ws)
+        specs, ws = engine_stack(root, endpoint, app, "jobspec-e2e", STACK, SPECS, defaults="tags: {team: data}\n")
+        yield World(endpoint, app, ws.project_dir, specs, ws)
 
 
 def run_ids(world: World) -> dict[str, str]:

@@ -11,13 +11,12 @@ the keys mean the same in either place, so the next preview shows every job unch
 from __future__ import annotations
 
 import json
-import textwrap
 
 import pytest
 
+from conftest import engine_stack
 from providers.jobrun import META, META_KEYS
-from tools.engine import PulumiWorkspace, pulumi_bin_dir, scratch_project
-from tools.local_endpoint import ROLE_ARN, LocalEndpoint
+from tools.local_endpoint import LocalEndpoint
 
 pytestmark = pytest.mark.e2e
 
@@ -51,14 +50,7 @@ def legacy(tmp_path_factory):
     root = tmp_path_factory.mktemp("migration")
     with LocalEndpoint() as endpoint:
         app = endpoint.create_application("migration")
-        project = scratch_project(root / "project", "jobspec-migration")
-        specs = project / "jobspecs"
-        specs.mkdir()
-        (specs / "_defaults.yaml").write_text(f"defaults:\n  applicationId: {app}\n  executionRoleArn: {ROLE_ARN}\n")
-        for name, text in SPECS.items():
-            (specs / name).write_text(textwrap.dedent(text))
-        ws = PulumiWorkspace(project, root / "state", "legacy", endpoint.env(), pulumi_bin_dir())
-        ws.init()
+        _, ws = engine_stack(root, endpoint, app, "jobspec-migration", "legacy", SPECS)
         ws.run("up", "--yes", "--skip-preview")
         state = ws.export()
         for resource in state["deployment"]["resources"]:
