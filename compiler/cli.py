@@ -10,12 +10,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from compiler import __version__
 from compiler.compile import compile_documents, job_name, to_json
 from compiler.findings import Finding
 from compiler.formatters import FORMATS
+
+if TYPE_CHECKING:  # lint is imported lazily: `jobspec --help` and `schema` stay fast
+    from compiler.lint import Result
 
 OK, FINDINGS, USAGE = 0, 1, 2
 
@@ -59,6 +62,14 @@ def _missing(paths: Sequence[str]) -> list[str]:
     return [p for p in paths if not Path(p).exists()]
 
 
+def _note_unknown_stack(stack: str | None, result: Result) -> None:
+    """A ``--stack`` no spec or ``_defaults.yaml`` names is legal (it gets the base values), but often a typo."""
+    if stack and result.documents and stack not in result.stacks:
+        known = ", ".join(sorted(result.stacks)) or "none"
+        print(f"jobspec: note: no spec or _defaults.yaml has a `stacks.{stack}` section (named: {known}); "
+              "base values used", file=sys.stderr)
+
+
 def cmd_lint(args: argparse.Namespace) -> int:
     from compiler.lint import lint_paths
     missing = _missing(args.paths)
@@ -66,6 +77,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         print(f"jobspec: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return USAGE
     result = lint_paths(args.paths, stack=args.stack)
+    _note_unknown_stack(args.stack, result)
     _print_findings(result.findings, args.format)
     return FINDINGS if not result.ok else OK
 
@@ -76,6 +88,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
         print(f"jobspec: no such file or folder: {args.path}", file=sys.stderr)
         return USAGE
     result = lint_paths([args.path], stack=args.stack, all_stacks=False)
+    _note_unknown_stack(args.stack, result)
     if not result.ok:
         _print_findings(result.findings, stream=sys.stderr)
         return FINDINGS

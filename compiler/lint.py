@@ -29,6 +29,8 @@ class Result:
 
     findings: list[Finding] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+    #: Stack names with a ``stacks.<name>`` section in any spec or ``_defaults.yaml`` read.
+    stacks: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -116,9 +118,11 @@ class Linter:
         defaults = self.defaults_for(path, result)
         stack_findings = _check_stacks(source)
         result.findings.extend(stack_findings)
+        named = stacks_named([*defaults, source])
+        result.stacks |= named
         stacks: list[str | None] = [stack]
         if all_stacks and stack is None:
-            stacks += sorted(stacks_named([*defaults, source]))
+            stacks += sorted(named)
         written = _secret_findings(source)
         result.findings.extend(written)
         clean = not source.findings and not stack_findings and not written
@@ -139,9 +143,10 @@ def lint_paths(paths: Iterable[str | Path], stack: str | None = None, all_stacks
     # read _defaults.yaml afresh each run: edits count, and so do its findings
     linter._defaults, linter._defaults_files = {}, {}
     result = Result()
+    resolved_dirs: dict[Path, Path] = {}
     with collector.paused(), linter.run():
         for path, root in spec_files(list(paths)):
-            if outside(path, root):
+            if outside(path, root, resolved_dirs):
                 result.findings.append(Finding(str(path), 1, 1, "E0009", "",
                                                f"links to {path.resolve()}, outside {root}; specs must live in the repository"))
                 continue

@@ -138,6 +138,20 @@ def test_compile_file_prints_one_body(project, capsys):
     assert list(body) == ["applicationId", "clientToken", "executionRoleArn", "jobDriver", "name"]
 
 
+def test_a_stack_no_file_names_gets_a_note_on_stderr_and_the_base_values(project, capsys):
+    project.write("a.yaml", SPEC + "stacks:\n  prod:\n    mode: STREAMING\n")
+    code, out, err = run(capsys, "compile", "a.yaml", "--stack", "prdo")
+    assert code == 0 and "mode" not in json.loads(out)
+    assert err == ("jobspec: note: no spec or _defaults.yaml has a `stacks.prdo` section (named: prod); "
+                   "base values used\n")
+
+
+def test_a_stack_a_file_names_gets_no_note(project, capsys):
+    project.write("a.yaml", SPEC + "stacks:\n  prod:\n    mode: STREAMING\n")
+    code, _, err = run(capsys, "lint", "--stack", "prod", "a.yaml")
+    assert (code, err) == (0, "")
+
+
 def test_compile_with_a_stack(project, capsys):
     project.write("a.yaml", SPEC + "stacks:\n  prod:\n    applicationId: 00fprd7x2m1k4c88\n")
     assert json.loads(run(capsys, "compile", "a.yaml", "--stack", "prod")[1])["applicationId"] == "00fprd7x2m1k4c88"

@@ -111,6 +111,30 @@ def test_a_link_out_of_the_repository_is_refused_not_read(tmp_path):
     assert result.documents == []
 
 
+def test_a_folder_linked_out_of_the_repository_is_refused_for_each_spec_in_it(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "jobspecs").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.yaml").write_text(VALID)
+    os.symlink(elsewhere, repo / "jobspecs" / "shared")
+    result = lint_paths([repo / "jobspecs" / "shared" / "a.yaml", repo / "jobspecs"])
+    assert [(f.rule, f.line) for f in result.findings] == [("E0009", 1)]
+    assert result.documents == []
+
+
+def test_a_link_that_stays_in_the_repository_is_read(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "jobspecs").mkdir()
+    (repo / "shared").mkdir()
+    (repo / "shared" / "a.yaml").write_text(VALID)
+    os.symlink(repo / "shared" / "a.yaml", repo / "jobspecs" / "a.yaml")
+    result = lint_paths([repo / "jobspecs"])
+    assert result.findings == [] and len(result.documents) == 1
+
+
 def test_a_missing_path_is_a_usage_error(tmp_path, capsys):
     assert main(["lint", str(tmp_path / "nope")]) == 2
     assert "no such file or folder" in capsys.readouterr().err
