@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--stack", help="apply this stack's overrides")
 
     imp = sub.add_parser("import", help="print a job spec for an existing StartJobRun body (JSON)")
-    imp.add_argument("body")
+    imp.add_argument("body", help="one StartJobRun request body as a JSON file (what `jobspec compile FILE` prints)")
 
     sub.add_parser("schema", help="print the JSON Schema of the job spec language")
 
@@ -105,6 +105,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from compiler.importer import import_file
     if _missing([args.body]):
         print(f"jobspec: no such file: {args.body}", file=sys.stderr)
+        return USAGE
+    if Path(args.body).is_dir():
+        print(f"jobspec: import takes one JSON file (a StartJobRun body); {args.body} is a folder", file=sys.stderr)
         return USAGE
     text, findings = import_file(args.body)
     if text is None:

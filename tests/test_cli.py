@@ -230,6 +230,12 @@ def test_import_missing_file_exits_2(project, capsys):
     assert run(capsys, "import", "nope.json") == (2, "", "jobspec: no such file: nope.json\n")
 
 
+def test_import_of_a_folder_is_a_usage_error(project, capsys):
+    (project.root / "bodies").mkdir()
+    assert run(capsys, "import", "bodies") == (
+        2, "", "jobspec: import takes one JSON file (a StartJobRun body); bodies is a folder\n")
+
+
 # -- the examples in the repository ----------------------------------------------------------------------------
 
 def test_every_example_round_trips_through_import(project, capsys, monkeypatch):
