@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -242,6 +243,10 @@ def _load_defaults(path: Path) -> loader.Source | Finding:
     return source
 
 
+#: What Pulumi accepts as a stack's own name (an org/project/ prefix is not part of it).
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
 def _check_stacks(source: loader.Source) -> list[Finding]:
     stacks = source.data.get("stacks")
     if stacks is None and "stacks" not in source.data:
@@ -253,6 +258,12 @@ def _check_stacks(source: loader.Source) -> list[Finding]:
         return [Finding(source.file, mark.line + 1, mark.column + 1, "E1003", "stacks",
                         f"'stacks' must be a mapping of stack name to overrides, not {kind_of(stacks)}")]
     for name, section in stacks.items():
+        if isinstance(name, str) and not STACK_NAME.fullmatch(name):
+            key, _ = loader.node_at(source.node_root(), ("stacks", name))
+            mark = key.start_mark
+            bad.append(Finding(source.file, mark.line + 1, mark.column + 1, "W0011", f"stacks.{name}",
+                               f"no Pulumi stack can be named {name!r} (letters, digits, '-', '_' and '.', "
+                               "at most 100), so this section never applies"))
         if not isinstance(section, dict):
             _, node = loader.node_at(source.root, ("stacks", name))
             mark = node.start_mark

@@ -32,6 +32,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("E0008", "Unsupported YAML tag"),
     Rule("E0009", "File cannot be read"),
     Rule("W0010", "Byte order mark at the start of the file"),
+    Rule("W0011", "A stack section no Pulumi stack can select (its name is not a stack name)"),
     Rule("E1001", "Unknown key"),
     Rule("E1002", "Required member missing"),
     Rule("E1003", "Wrong type"),

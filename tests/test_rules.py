@@ -10,7 +10,7 @@ from textwrap import dedent
 
 import pytest
 
-from conftest import HEAD, SPARK, where
+from conftest import HEAD, SPARK, dump, minimal_spec, where
 
 
 
@@ -161,6 +161,19 @@ def test_max_failed_attempts_per_hour_without_mode_means_batch(lint_text):
 
 def test_max_failed_attempts_per_hour_with_streaming_is_fine(lint_text):
     assert lint_text(SPARK + "mode: STREAMING\nretryPolicy:\n  maxFailedAttemptsPerHour: 3\n") == []
+
+
+# -- W0011 stack sections no Pulumi stack can select -------------------------------------------------------
+
+def test_a_stack_section_named_what_no_pulumi_stack_can_be_is_flagged_at_its_key(project):
+    project.write("a.yaml", dump(minimal_spec()) + "stacks:\n  prod eu:\n    mode: STREAMING\n  org/proj/dev: {}\n")
+    # minimal_spec() dumps to 5 lines, so `stacks:` is line 6
+    assert where(project.lint("a.yaml")) == [("W0011", 7, 3, "stacks.prod eu"), ("W0011", 9, 3, "stacks.org/proj/dev")]
+
+
+def test_stack_sections_with_pulumi_stack_names_pass(project):
+    project.write("a.yaml", dump(minimal_spec()) + "stacks:\n  prod-eu_1.blue: {mode: STREAMING}\n")
+    assert project.lint("a.yaml") == []
 
 
 # -- W2010 BATCH timeouts --------------------------------------------------------------------------------
