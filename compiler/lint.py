@@ -243,8 +243,9 @@ def _load_defaults(path: Path) -> loader.Source | Finding:
     return source
 
 
-#: What Pulumi accepts as a stack's own name (an org/project/ prefix is not part of it).
-STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+#: The schema's stack-name pattern (what Pulumi accepts; an org/project/ prefix is not part of it).
+#: The linter applies it here because ``merge`` removes ``stacks`` before the schema sees a document.
+STACK_NAME = re.compile(spec_schema_mod.STACK_NAME)
 
 
 def _check_stacks(source: loader.Source) -> list[Finding]:
