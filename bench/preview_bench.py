@@ -72,7 +72,7 @@ def timed_preview(ws: PulumiWorkspace) -> float:
     return time.perf_counter() - start
 
 
-def _workspaces(root: Path, n: int, bin_dir: Path, setting: dict[str, str]) -> dict[str, PulumiWorkspace]:
+def _workspaces(root: Path, bin_dir: Path, setting: dict[str, str]) -> dict[str, PulumiWorkspace]:
     # The repository on PYTHONPATH: the baseline's provider imports from bench/ (by reference, as jobspec's does).
     env = {"AWS_REGION": "us-east-1", "JOBSPEC_BENCH_BODIES": str(root / "bodies.json"), "PYTHONPATH": str(REPO),
            **setting}
@@ -107,7 +107,7 @@ def run(sizes: tuple[int, ...] = SIZES) -> list[dict]:
             root = Path(tmp)
             _projects(root, n)
             for label, setting in SETTINGS:
-                spaces = _workspaces(root, n, bin_dir, setting)
+                spaces = _workspaces(root, bin_dir, setting)
                 for ws in spaces.values():
                     ws.init()
                     timed_preview(ws)  # warm-up: bytecode, plugin start, file caches
