@@ -33,6 +33,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("E0009", "File cannot be read"),
     Rule("W0010", "Byte order mark at the start of the file"),
     Rule("W0011", "A stack section no Pulumi stack can select (its name is not a stack name)"),
+    Rule("E0012", "Not a regular file or folder (a FIFO, device or socket named like a spec)"),
     Rule("E1001", "Unknown key"),
     Rule("E1002", "Required member missing"),
     Rule("E1003", "Wrong type"),
@@ -51,7 +52,12 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("E2005", "sparkSubmitParameters mapping cannot be written as a string"),
     Rule("E2006", "A readable form compiles to a string the model rejects"),
     Rule("E2007", "application/executionRole names nothing the stack declares"),
+    Rule("E2008", "A previous name that is another job's name, or is claimed by two jobs"),
     Rule("W2010", "executionTimeoutMinutes beyond what BATCH jobs accept on EMR 7.11+"),
+    Rule("W2011", "rerun has no effect beside an explicit clientToken"),
+    Rule("E2012", "The application does not exist or cannot take job runs (checked against the service)"),
+    Rule("E2013", "The job driver does not match the application's type (checked against the service)"),
+    Rule("E2014", "executionTimeoutMinutes the application's release refuses (checked against the service)"),
     Rule("E3001", "Secret written in plain text"),
 )}
 

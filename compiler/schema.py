@@ -7,7 +7,7 @@ only states how a *spec* differs from a request body:
 
 - ``clientToken`` is optional: when absent it is derived from the job (see compile).
 - ``sparkSubmitParameters`` and ``executionIamPolicy.policy`` also accept mappings.
-- ``rerun``, ``deploy`` and ``stacks`` are jobspec keys that are never sent to AWS.
+- ``rerun``, ``deploy``, ``stacks`` and ``previousNames`` are jobspec keys that are never sent to AWS.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 from compiler import model, sugar
 
 #: Top-level keys that belong to jobspec, not to the StartJobRun request.
-JOBSPEC_KEYS = ("rerun", "deploy", "stacks", "application", "executionRole")
+JOBSPEC_KEYS = ("rerun", "deploy", "stacks", "application", "executionRole", "previousNames")
 
 #: Names by which a spec refers to an application or role the stack declares with pulumi-aws,
 #: instead of giving its id or ARN: jobspec key → (request member it stands for, stack config key).
@@ -71,6 +71,14 @@ _JOBSPEC_RULES: dict[str, dict[str, Any]] = {
         "type": "string",
         "pattern": REFERENCE_NAME,
         "meta": {"doc": "Name of a role the stack declares (config `jobspec:roles`), instead of executionRoleArn."},
+    },
+    "previousNames": {
+        "type": "list",
+        "minlength": 1,
+        "schema": {"type": "string", "minlength": 1, "maxlength": 256, "pattern": r".*\S.*"},
+        "meta": {"doc": "Names this job had before (its `name`, else its file name): `pulumi up` treats a rename "
+                        "as the same job (Pulumi aliases), so it restarts only when the request body changed. "
+                        "Never sent to AWS."},
     },
     "stacks": {
         "type": "dict",
