@@ -1,4 +1,4 @@
-"""The EMR Serverless client, made where it is used (never captured in a pickled provider).
+"""The EMR Serverless client: one per provider process, made on first use, never pickled.
 
 Endpoint and region come from boto3's standard resolution (``AWS_REGION``,
 ``AWS_ENDPOINT_URL_EMR_SERVERLESS``, profiles), with the stack's ``aws:region`` as
@@ -11,6 +11,7 @@ included (botocore's ``total_max_attempts``, as ``AWS_MAX_ATTEMPTS`` counts them
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 
@@ -23,28 +24,52 @@ READ_TIMEOUT = 60
 TERMINAL = frozenset({"SUCCESS", "FAILED", "CANCELLED"})
 
 
-def client_config() -> Any:
+def client_config(attempts: int | None = None) -> Any:
     # boto3/botocore are imported here, not at module import: a preview never makes a
     # client, and the program and the provider process each save ~0.1 s of start-up.
     from botocore.config import Config
 
     return Config(
         # Not "max_attempts": in a client Config that counts retries, so 5 would mean 6 attempts.
-        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+        retries={"mode": "standard", "total_max_attempts": attempts or MAX_ATTEMPTS},
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
         user_agent_extra="jobspec",
     )
 
 
-def emr_client(region: str | None = None) -> Any:
-    """A new ``emr-serverless`` client; ``region`` only when boto3 finds none itself."""
-    import boto3
+#: Environment that decides which client is made; a client is reused while it stays the same.
+_CLIENT_ENV = ("AWS_ENDPOINT_URL_EMR_SERVERLESS", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION",
+               "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE")
+_clients: dict[tuple, Any] = {}
+_clients_lock = threading.Lock()
 
-    session = boto3.session.Session()
-    # AWS_REGION is what the AWS CLI v2 and SDKs set; older botocore reads only AWS_DEFAULT_REGION.
-    resolved = session.region_name or os.environ.get("AWS_REGION") or region
-    return session.client("emr-serverless", region_name=resolved, config=client_config())
+
+def emr_client(region: str | None = None, attempts: int | None = None) -> Any:
+    """The process's ``emr-serverless`` client; ``region`` only when boto3 finds none itself.
+
+    ``attempts`` bounds the attempts per call (default ``MAX_ATTEMPTS``).
+
+    Made once per process (and per region and AWS environment): a new boto3 Session
+    loads the service models again, ~170 ms each, under the GIL of the one provider
+    process. boto3 clients are thread-safe, sessions are not, hence the lock around
+    making one; the engine calls the provider from several threads at once.
+    """
+    key = (region, attempts or MAX_ATTEMPTS, CONNECT_TIMEOUT, READ_TIMEOUT,
+           *(os.environ.get(name) for name in _CLIENT_ENV))
+    client = _clients.get(key)
+    if client is not None:
+        return client
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            import boto3
+
+            session = boto3.session.Session()
+            # AWS_REGION is what the AWS CLI v2 and SDKs set; older botocore reads only AWS_DEFAULT_REGION.
+            resolved = session.region_name or os.environ.get("AWS_REGION") or region
+            client = _clients[key] = session.client("emr-serverless", region_name=resolved, config=client_config(attempts))
+    return client
 
 
 def error_code(exc: Exception) -> str:

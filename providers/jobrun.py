@@ -8,8 +8,9 @@ run the provider recorded in state (pulumi/pulumi#6490).
 
 Properties: the StartJobRun members under their AWS names (so a preview diff reads
 like the API), plus jobspec's own keys in one ``jobspec`` map: ``jobName``, ``specFile``,
-``deploy``, ``rerun`` and ``fingerprints`` (digests of the secret members, so a preview
-shows which of them changed). One map, not five top-level properties, because the
+``deploy``, ``rerun``, ``fingerprints`` (digests of the secret members, so a preview
+shows which of them changed) and ``clientTokenGiven`` (the spec fixes the token).
+One map, not six top-level properties, because the
 Python SDK's cost per resource grows with its count of top-level properties (each one
 becomes an Output); see bench/RESULTS.md. Outputs add ``arn``, ``jobRunId``, ``state``,
 ``stateDetails``, ``createdAt``, ``updatedAt``.
@@ -25,19 +26,19 @@ from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, CreateRe
     ResourceProvider, UpdateResult
 
 from compiler import model, plan as planning
-from providers import aws
+from providers import aws, errors
 
 #: The string Pulumi sends for a value not known during preview (pulumi/pulumi#6310).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 #: The property holding jobspec's own inputs: a change to them updates state only, never the run.
 META = "jobspec"
-META_KEYS = ("jobName", "specFile", "deploy", "rerun", "fingerprints")
+META_KEYS = ("jobName", "specFile", "deploy", "rerun", "fingerprints", "clientTokenGiven")
 OUTPUT_KEYS = ("arn", "jobRunId", "state", "stateDetails", "createdAt", "updatedAt")
 #: Seconds between GetJobRun calls while waiting (only with ``deploy.wait``).
 POLL_SECONDS = float(os.environ.get("JOBSPEC_POLL_SECONDS", "5"))
 
 
-class JobRunError(Exception):
+class JobRunError(errors.JobspecError):
     """A job run that failed, vanished or did not reach the awaited state in time."""
 
 
@@ -82,8 +83,56 @@ def _run_outputs(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rerun_hint(props: dict[str, Any]) -> str:
-    return (f" Re-applying {meta(props).get('specFile') or 'the spec'} unchanged starts nothing (same clientToken); "
-            "change its `rerun:` value to start the job again.")
+    own = meta(props)
+    what = "change or remove its `clientToken:`" if own.get("clientTokenGiven") else "change its `rerun:` value"
+    return (f" Re-applying {own.get('specFile') or 'the spec'} unchanged starts nothing (same clientToken); "
+            f"{what} to start the job again.")
+
+
+def _who(props: dict[str, Any]) -> str:
+    own = meta(props)
+    return f"{own.get('jobName')} ({own.get('specFile')})"
+
+
+def _without(body: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k not in keys}
+
+
+def fixed_token_failure(olds: dict[str, Any], news: dict[str, Any]) -> CheckFailure | None:
+    """A body change under an unchanged clientToken: refused, since it would never run.
+
+    StartJobRun answers a token it has seen with the run it already started, so the
+    replace would start nothing and then cancel the job's only run. Only a spec that
+    fixes ``clientToken`` can get here: a derived token changes with the body.
+    """
+    if not olds:
+        return None
+    old, new = body_of(olds), body_of(news)
+    token = new.get("clientToken")
+    if token is None or token != old.get("clientToken") or _has_unknown(new):
+        return None
+    changed = planning.plan(_without(old, "tags"), _without(new, "tags")).replaces
+    if not changed:
+        return None
+    spec = meta(news).get("specFile") or "the spec"
+    return CheckFailure("clientToken", (
+        f"{spec}: clientToken {token!r} is fixed, and the request body changed ({', '.join(changed)}). "
+        "StartJobRun answers a token it has seen with the run it already started, so the new body would "
+        "never run and the replace would cancel the running one. Remove `clientToken:` from the spec "
+        "(jobspec then derives a new token for every body) or give it a new value."))
+
+
+def renamed_only(olds: dict[str, Any], news: dict[str, Any], replaces: list[str]) -> bool:
+    """A rename (``previousNames``) that changed nothing sent to AWS but the derived clientToken.
+
+    The derived token includes the job name, so a renamed job gets a new one; the run
+    it tracks is the same run, and starting it again would be a restart nobody asked for.
+    """
+    old_meta, new_meta = meta(olds), meta(news)
+    return (replaces == ["clientToken"]
+            and old_meta.get("jobName") != new_meta.get("jobName")
+            and old_meta.get("rerun") == new_meta.get("rerun")
+            and not new_meta.get("clientTokenGiven") and not old_meta.get("clientTokenGiven"))
 
 
 class JobRunProvider(ResourceProvider):
@@ -98,6 +147,8 @@ class JobRunProvider(ResourceProvider):
     region: str | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
+        # Runs in the provider's own process only: its failures then read as sentences.
+        errors.plain_messages()
         try:
             self.region = req.config.get("aws:region")
         except Exception:  # noqa: BLE001 - config shape differs across SDK versions; boto3 resolves anyway
@@ -125,6 +176,9 @@ class JobRunProvider(ResourceProvider):
             if top in unknown or finding.severity != "error":
                 continue
             failures.append(CheckFailure(top or "body", f"{finding.file}: {finding.field}: {finding.message} [{finding.rule}]"))
+        fixed = fixed_token_failure(olds, news)
+        if fixed is not None:
+            failures.append(fixed)
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -133,22 +187,29 @@ class JobRunProvider(ResourceProvider):
         new_meta = meta(news)
         if result.action == planning.NONE and meta(olds) == new_meta:
             return DiffResult(changes=False, replaces=[])
+        replaces = [] if renamed_only(olds, news, result.replaces) else result.replaces
         deploy = new_meta.get("deploy") if isinstance(new_meta.get("deploy"), dict) else {}
         return DiffResult(
             changes=True,
-            replaces=result.replaces,
-            delete_before_replace=bool(deploy.get("stopBeforeStart")) and bool(result.replaces),
+            replaces=replaces,
+            delete_before_replace=bool(deploy.get("stopBeforeStart")) and bool(replaces),
         )
 
     # -- apply ---------------------------------------------------------------------------------
 
+    @errors.sentences("StartJobRun", props_arg=0)
     def create(self, props: dict[str, Any]) -> CreateResult:
         """StartJobRun; returns right away unless ``deploy.wait`` asks to block (bounded)."""
         client = self._client()
         body = body_of(props)
         started = client.start_job_run(**body)
         run_id = started["jobRunId"]
-        run = client.get_job_run(applicationId=body["applicationId"], jobRunId=run_id)["jobRun"]
+        try:
+            run = client.get_job_run(applicationId=body["applicationId"], jobRunId=run_id)["jobRun"]
+        except Exception as exc:  # noqa: BLE001 - the run exists: failing now would leave it out of state
+            if errors.describe(exc, "GetJobRun") is None:
+                raise
+            run = {"state": "SUBMITTED", "stateDetails": "state not read yet; `pulumi refresh` reads it"}
         wait = (meta(props).get("deploy") or {}).get("wait")
         if wait:
             run = self._wait(client, body["applicationId"], run_id, run, wait, props)
@@ -164,17 +225,22 @@ class JobRunProvider(ResourceProvider):
         while True:
             state = run.get("state")
             if state in ("FAILED", "CANCELLED"):
-                raise JobRunError(f"job run {run_id} of {meta(props).get('jobName')} ended {state}: "
+                raise JobRunError(f"{_who(props)}: job run {run_id} ended {state}: "
                                   f"{run.get('stateDetails') or 'no details'}." + _rerun_hint(props))
             if state in aws.TERMINAL or (not target_terminal and state == "RUNNING"):
                 return run
             if time.monotonic() >= deadline:
-                raise JobRunError(f"job run {run_id} of {meta(props).get('jobName')} is still {state} after "
-                                  f"{wait.get('timeoutSeconds')}s; it keeps running, and the next `pulumi up` "
-                                  "adopts it (same clientToken).")
+                # Cancelled, not left running: a failed create leaves nothing in state, and a run no
+                # state tracks is one no later `pulumi up` can stop (it would be orphaned by any edit).
+                client.cancel_job_run(applicationId=app, jobRunId=run_id)
+                raise JobRunError(f"{_who(props)}: job run {run_id} was still {state} after "
+                                  f"{wait.get('timeoutSeconds')}s of deploy.wait, so it was cancelled and the "
+                                  "update failed. Raise deploy.wait.timeoutSeconds (or find why the run is slow to "
+                                  "start);" + _rerun_hint(props).split(";", 1)[1])
             time.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
             run = client.get_job_run(applicationId=app, jobRunId=run_id)["jobRun"]
 
+    @errors.sentences("TagResource", props_arg=2)
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Only tags (TagResource/UntagResource) and jobspec keys change in place."""
         old_tags, new_tags = olds.get("tags") or {}, news.get("tags") or {}
@@ -191,6 +257,7 @@ class JobRunProvider(ResourceProvider):
         outs["applicationId"] = news.get("applicationId", olds.get("applicationId"))
         return UpdateResult(outs)
 
+    @errors.sentences("GetJobRun", props_arg=1)
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """GetJobRun; a run the service no longer has is an error, never a silent re-create."""
         client = self._client()
@@ -198,15 +265,19 @@ class JobRunProvider(ResourceProvider):
             run = client.get_job_run(applicationId=props["applicationId"], jobRunId=id_)["jobRun"]
         except Exception as exc:  # noqa: BLE001 - only "not found" is handled; others propagate
             if aws.error_code(exc) == "ResourceNotFoundException":
+                own = meta(props)
+                again = "change or remove `clientToken:`" if own.get("clientTokenGiven") else "change `rerun:`"
                 raise JobRunError(
-                    f"job run {id_} of {meta(props).get('jobName')} no longer exists in application "
-                    f"{props.get('applicationId')}. Keep it out of state with `pulumi state delete` and "
-                    "change `rerun:` to start the job again.") from None
+                    f"{own.get('jobName')} ({own.get('specFile')}): job run {id_} no longer exists in application "
+                    f"{props.get('applicationId')} (GetJobRun: ResourceNotFoundException). Drop it from state with "
+                    "`pulumi state delete <urn>` (`pulumi stack --show-urns` lists it); to start the job again, "
+                    f"{again} and run `pulumi up`.") from None
             raise
         outs = {k: v for k, v in props.items() if k != "__provider"}
         outs.update(_run_outputs(run))
         return ReadResult(id_, outs)
 
+    @errors.sentences("CancelJobRun", props_arg=1)
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """CancelJobRun unless the run already ended (or is gone)."""
         client = self._client()

@@ -9,6 +9,7 @@ Stack config (all optional):
   jobspec:roles            job execution roles to declare with pulumi-aws
   jobspec:applicationId    deploy-time override of every spec's applicationId
   jobspec:executionRoleArn deploy-time override of every spec's executionRoleArn
+  jobspec:allowEmpty       true lets a stack have no specs at all (its runs are then cancelled)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from compiler.compile import compile_document, job_name, references
 from compiler.findings import Finding
 from compiler.formatters import text
 from compiler.lint import lint_paths
+from providers import preflight
 from providers.infra import Infra
 from providers.resource import JobRun
 
@@ -39,26 +41,50 @@ def _fail(findings: list[Finding]) -> None:
                           + "".join(text.line(f) + "\n" for f in errors) + text.summary(findings))
 
 
+def _empty(specs: str | Path, stack: str) -> str:
+    return (f"jobspec: no job specs in {specs} for stack {stack}; nothing was applied. With no specs, `pulumi up` "
+            "would cancel every run this stack tracks: check the folder (and the stack's `jobspec:specs`), or, "
+            "to stop them all on purpose, `pulumi config set jobspec:allowEmpty true`.")
+
+
+def _client_for(region: str | None):
+    def make():
+        from providers import aws
+        return aws.emr_client(region, attempts=preflight.ATTEMPTS)
+    return make
+
+
 def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None = None,
-                 infra: Infra | None = None) -> dict[str, JobRun]:
+                 infra: Infra | None = None, allow_empty: bool = False, region: str | None = None,
+                 check_service: bool = True) -> dict[str, JobRun]:
     """Lint and compile every spec for ``stack``; declare one JobRun each. Raises RunError on findings.
 
-    Every spec is checked before any resource is declared, so one bad spec stops
-    the whole preview or update and nothing is half-applied.
+    Every spec is checked (and, with ``check_service``, each application read from the
+    service: providers/preflight.py) before any resource is declared, so one bad spec
+    stops the whole preview or update and nothing is half-applied. So does a folder
+    with no specs, unless ``allow_empty``: it would cancel every run of the stack.
     """
     if not Path(specs).exists():
         raise pulumi.RunError(f"jobspec: no such folder: {specs}")
     infra = infra or Infra(None, None)
     result = lint_paths([specs], stack=stack, all_stacks=False, overrides=overrides)
-    for finding in result.findings:
-        if finding.severity != "error":
-            pulumi.log.warn(text.line(finding))
+    findings = result.findings
+    if not result.documents and result.ok and not allow_empty:
+        raise pulumi.RunError(_empty(specs, stack))
     unresolved = [doc.finding("E2007", (kind,), why)
                   for doc in result.documents
                   for kind, name in ((k, n) for _, (k, n) in references(doc).items())
                   if (why := infra.missing(kind, name))]
-    if not result.ok or unresolved:
-        _fail(sorted(result.findings + unresolved))
+    if result.ok and not unresolved and check_service:
+        outcome = preflight.check(result.documents, findings, _client_for(region), region)
+        findings = outcome.findings
+        if outcome.note:
+            pulumi.log.info(f"jobspec: note: {outcome.note}")
+    for finding in findings:
+        if finding.severity != "error":
+            pulumi.log.warn(text.line(finding))
+    if any(f.severity == "error" for f in findings) or unresolved:
+        _fail(sorted(findings + unresolved))
     jobs: dict[str, JobRun] = {}
     resolve = infra.resolver()
     for doc in result.documents:
@@ -66,7 +92,8 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
         body = compile_document(doc)
         for member, (kind, ref) in references(doc).items():
             body[member] = resolve(kind, ref)
-        jobs[name] = JobRun(name, body, spec_file=doc.file, deploy=doc.data.get("deploy"), rerun=doc.data.get("rerun"))
+        jobs[name] = JobRun(name, body, spec_file=doc.file, deploy=doc.data.get("deploy"), rerun=doc.data.get("rerun"),
+                            token_given="clientToken" in doc.data, previous_names=doc.data.get("previousNames"))
     return jobs
 
 
@@ -85,8 +112,9 @@ def _job_outputs(jobs: dict[str, JobRun]) -> pulumi.Output:
         for i, name in enumerate(names):
             out[name] = dict(zip(fields, values[3 * i:3 * i + 3]))
             if out[name]["state"] in ("FAILED", "CANCELLED"):
+                what = "change or remove `clientToken:`" if jobs[name].token_given else "change `rerun:`"
                 pulumi.log.warn(f"{name}: its run is {out[name]['state']}. Re-applying {jobs[name].spec_file} "
-                                "unchanged starts nothing (same clientToken); change `rerun:` to start it again.")
+                                f"unchanged starts nothing (same clientToken); {what} to start it again.")
         return out
 
     return pulumi.Output.all(*[getattr(job, field) for job in jobs.values() for field in fields]).apply(build)
@@ -96,5 +124,7 @@ def main() -> None:
     collector.relax_for_process()
     config = pulumi.Config("jobspec")
     infra = Infra(config.get_object("applications"), config.get_object("roles"))
-    jobs = declare_jobs(config.get("specs") or "jobspecs", pulumi.get_stack(), _overrides(config), infra)
+    region = pulumi.Config("aws").get("region")
+    jobs = declare_jobs(config.get("specs") or "jobspecs", pulumi.get_stack(), _overrides(config), infra,
+                        allow_empty=bool(config.get_bool("allowEmpty")), region=region)
     pulumi.export("jobs", _job_outputs(jobs))

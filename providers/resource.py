@@ -49,11 +49,18 @@ class JobRun(Resource, module="emrserverless", name="JobRun"):
     state: pulumi.Output[str]
 
     def __init__(self, name: str, body: dict[str, Any], *, spec_file: str, deploy: Optional[dict[str, Any]] = None,
-                 rerun: Any = None, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+                 rerun: Any = None, token_given: bool = False, previous_names: Optional[list[str]] = None,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
         props: dict[str, Any] = with_secrets(body)
+        # clientTokenGiven only when true: state written before it existed then reads the same.
         props[META] = {"jobName": name, "specFile": spec_file, "deploy": deploy or {}, "rerun": rerun,
-                       "fingerprints": fingerprints(name, body)}
+                       "fingerprints": fingerprints(name, body), "clientTokenGiven": True if token_given else None}
+        if previous_names:
+            # Earlier names of this job are the same resource: a rename is not a delete plus a create.
+            aliases = [pulumi.Alias(name=old) for old in previous_names]
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=aliases))
         for key in ATTRIBUTES:
             props.setdefault(key, None)
         super().__init__(JobRunProvider(), name, props, opts)
         self.spec_file = spec_file
+        self.token_given = token_given

@@ -38,6 +38,7 @@ SPECS = {
         """,
     "daily-revenue.yaml": """\
         name: daily-revenue
+        applicationId: HIVE_APP
         jobDriver:
           hive:
             query: s3://acme-jobs/hive/daily_revenue.sql
@@ -59,9 +60,13 @@ SPECS = {
 class World:
     endpoint: LocalEndpoint
     app: str
+    hive: str
     project: Path
     specs: Path
     ws: PulumiWorkspace
+
+    def app_of(self, job: str) -> str:
+        return self.hive if job == "daily-revenue" else self.app
 
     def starts(self) -> list[dict]:
         return self.endpoint.start_job_run_bodies()
@@ -82,8 +87,10 @@ def world(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
     with LocalEndpoint() as endpoint:
         app = endpoint.create_application("e2e")
-        specs, ws = engine_stack(root, endpoint, app, "jobspec-e2e", STACK, SPECS, defaults="tags: {team: data}\n")
-        yield World(endpoint, app, ws.project_dir, specs, ws)
+        hive = endpoint.create_application("e2e-hive", type="HIVE")  # an application runs one engine
+        specs = {name: text.replace("HIVE_APP", hive) for name, text in SPECS.items()}
+        folder, ws = engine_stack(root, endpoint, app, "jobspec-e2e", STACK, specs, defaults="tags: {team: data}\n")
+        yield World(endpoint, app, hive, ws.project_dir, folder, ws)
 
 
 def run_ids(world: World) -> dict[str, str]:
@@ -100,7 +107,8 @@ def test_up_starts_exactly_one_run_per_spec_with_the_compiled_body(world):
     world.ws.run("up", "--yes", "--skip-preview")
     received = sorted(world.starts(), key=lambda b: b["name"])
     assert received == sorted((world.compiled(f"{j}.yaml") for j in JOBS), key=lambda b: b["name"])
-    listed = world.endpoint.client().list_job_runs(applicationId=world.app)["jobRuns"]
+    client = world.endpoint.client()
+    listed = [run for app in (world.app, world.hive) for run in client.list_job_runs(applicationId=app)["jobRuns"]]
     assert len(listed) == 3
 
 
@@ -109,7 +117,7 @@ def test_stack_outputs_are_the_runs_the_endpoint_has(world):
     client = world.endpoint.client()
     for name in JOBS:
         job = outputs["jobs"][name]
-        run = client.get_job_run(applicationId=world.app, jobRunId=job["jobRunId"])["jobRun"]
+        run = client.get_job_run(applicationId=world.app_of(name), jobRunId=job["jobRunId"])["jobRun"]
         assert (job["arn"], job["jobRunId"], job["state"]) == (run["arn"], run["jobRunId"], run["state"])
 
 
@@ -180,13 +188,13 @@ def test_refresh_reads_the_run_state_back(world):
 
 def test_up_after_a_run_failed_starts_nothing_and_says_to_change_rerun(world):
     runs = run_ids(world)
-    world.endpoint.set_run_state(world.app, runs["daily-revenue"], "FAILED")
+    world.endpoint.set_run_state(world.hive, runs["daily-revenue"], "FAILED")
     world.ws.run("refresh", "--yes", "--skip-preview")
     before = len(world.starts())
     out = world.ws.run("up", "--yes", "--skip-preview").stdout
     assert len(world.starts()) == before
     assert "daily-revenue: its run is FAILED" in out and "change `rerun:` to start it again" in out
-    world.endpoint.set_run_state(world.app, runs["daily-revenue"], "SUCCESS")
+    world.endpoint.set_run_state(world.hive, runs["daily-revenue"], "SUCCESS")
     world.ws.run("refresh", "--yes", "--skip-preview")
 
 
@@ -196,6 +204,6 @@ def test_destroy_cancels_runs_still_going_and_empties_the_stack(world):
     world.ws.run("destroy", "--yes", "--skip-preview")
     client = world.endpoint.client()
     assert client.get_job_run(applicationId=world.app, jobRunId=runs["clickstream"])["jobRun"]["state"] == "CANCELLED"
-    assert client.get_job_run(applicationId=world.app, jobRunId=runs["daily-revenue"])["jobRun"]["state"] == "SUCCESS"
+    assert client.get_job_run(applicationId=world.hive, jobRunId=runs["daily-revenue"])["jobRun"]["state"] == "SUCCESS"
     assert len(world.endpoint.calls("DELETE", runs["daily-revenue"])) == cancels_before  # finished: not cancelled
     assert world.ws.resources() == []

@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from botocore.exceptions import ClientError, ConnectionClosedError
 
 import test_engine_faults as engine
 from compiler.compile import compile_document
 from compiler.lint import lint_paths
 from providers import aws
+from providers.errors import JobspecError
 from providers.jobrun import JobRunProvider
 from tools.fault_proxy import JOBRUNS, Fault, FaultProxy, Seen, forward_then_reset, reset, slow, status, throttle
 from tools.local_endpoint import ROLE_ARN, LocalEndpoint
@@ -60,12 +60,25 @@ RECOVERS = {
 EXHAUSTS = {"500": status(500), "503": status(503), "throttling": throttle(), "reset": reset()}
 EXTRA = 2
 #: The message names the error.
+#: What `pulumi up` prints when every attempt failed ({url}: the endpoint the client was given).
 EXHAUST_MESSAGES = {
-    "500": "An error occurred (InternalServerException) when calling the StartJobRun operation (reached max retries: 2)",
-    "503": "An error occurred (ServiceUnavailableException) when calling the StartJobRun operation (reached max retries: 2)",
-    "throttling": "An error occurred (ThrottlingException) when calling the StartJobRun operation (reached max retries: 2)",
-    "reset": "Connection was closed before we received a valid response from endpoint URL",
+    "500": "nightly (job.yaml): StartJobRun failed: InternalServerException: injected by fault proxy: status. "
+           "AWS failed after 3 attempts: run `pulumi up` again (a retry sends the same clientToken, so nothing "
+           "starts twice).",
+    "503": "nightly (job.yaml): StartJobRun failed: ServiceUnavailableException: injected by fault proxy: status. "
+           "AWS failed after 3 attempts: run `pulumi up` again (a retry sends the same clientToken, so nothing "
+           "starts twice).",
+    "throttling": "nightly (job.yaml): StartJobRun failed: ThrottlingException: injected by fault proxy: throttle. "
+                  "Still throttled after 3 attempts: run `pulumi up` again later (a retry sends the same "
+                  "clientToken, so nothing starts twice).",
+    "reset": "nightly (job.yaml): StartJobRun failed: could not reach {url}/applications/{app}/jobruns after 3 "
+             "attempts (the connection closed before an answer came). Check the network and AWS_REGION / "
+             "AWS_ENDPOINT_URL_EMR_SERVERLESS, then run `pulumi up` again (a retry sends the same clientToken, "
+             "so nothing starts twice).",
 }
+VALIDATION_MESSAGE = ("nightly (job.yaml): StartJobRun failed: ValidationException: injected by fault proxy: status. "
+                      "The service refused the request although it passes `jobspec lint`: fix the spec as the "
+                      "message says.")
 NOT_RETRIED = [status(400)]
 THEN_THROTTLED = [throttle()]  # the same call again, throttled: retried
 SLOW_WITHIN_READ_TIMEOUT = [slow(0.3)]
@@ -198,8 +211,9 @@ def test_a_fault_then_success_starts_exactly_one_run(case, name):
 def test_throttling_is_retried_as_throttling_but_a_validation_error_is_not_retried(case):
     """Same status (400), different code: botocore retries on the code, so the header/body shape matters."""
     case.proxy.add("POST", case.jobruns, *NOT_RETRIED)
-    with pytest.raises(ClientError, match=r"\(ValidationException\) when calling the StartJobRun operation: "):
+    with pytest.raises(JobspecError) as refused:
         case.create()
+    assert str(refused.value) == VALIDATION_MESSAGE
     assert case.applied() == ["status"] and len(case.starts()) == 1
     assert case.runs() == []
     case.proxy.add("POST", case.jobruns, *THEN_THROTTLED)
@@ -234,9 +248,9 @@ def test_a_slow_answer_beyond_the_read_timeout_is_retried_and_the_late_request_a
 def test_more_failures_than_max_attempts_fail_the_create_after_exactly_max_attempts(case, monkeypatch, name):
     monkeypatch.setattr(aws, "MAX_ATTEMPTS", FEW_ATTEMPTS)
     case.proxy.add("POST", case.jobruns, *[EXHAUSTS[name]] * (FEW_ATTEMPTS + EXTRA))
-    with pytest.raises((ClientError, ConnectionClosedError)) as failure:
+    with pytest.raises(JobspecError) as failure:
         case.create()
-    assert EXHAUST_MESSAGES[name] in str(failure.value)
+    assert str(failure.value) == EXHAUST_MESSAGES[name].format(url=case.proxy.url, app=case.app)
     assert len(case.starts()) == FEW_ATTEMPTS
     assert case.proxy.pending() == EXTRA
     assert len({json.dumps(s.body, sort_keys=True) for s in case.starts()}) == 1
@@ -247,7 +261,7 @@ def test_answers_lost_on_every_attempt_fail_the_create_and_the_next_create_gets_
     """The run started at the 1st attempt is not lost: the next create (same token) is answered with it."""
     monkeypatch.setattr(aws, "MAX_ATTEMPTS", FEW_ATTEMPTS)
     case.proxy.add("POST", case.jobruns, *LOST_EVERY_ANSWER)
-    with pytest.raises(ConnectionClosedError):
+    with pytest.raises(JobspecError, match="could not reach"):
         case.create()
     assert case.applied() == [f.kind for f in LOST_EVERY_ANSWER]
     (started,) = case.runs()

@@ -33,8 +33,8 @@ SPECS = {
         name: report
         rerun: 2
         jobDriver:
-          hive:
-            query: s3://acme-jobs/report.sql
+          sparkSubmit:
+            entryPoint: s3://acme-jobs/report.py
         """,
 }
 

@@ -1,7 +1,7 @@
 """``make demo``: the example jobspecs/ applied by the real Pulumi engine to a local endpoint.
 
-Starts a moto EMR Serverless endpoint on 127.0.0.1, creates an application in it,
-runs ``pulumi preview --diff`` and ``pulumi up --yes`` for the ``dev`` stack in a
+Starts a moto EMR Serverless endpoint on 127.0.0.1, creates in it the applications the
+example specs name (a Spark and a Hive one, with the examples' ids), runs ``pulumi preview --diff`` and ``pulumi up --yes`` for the ``dev`` stack in a
 copy of the project with state in ``.state/demo`` (a local file backend), prints each job's ``arn``,
 ``jobRunId`` and the state the endpoint reports, then stops the endpoint. Each
 run starts from empty state, because the endpoint starts empty too.
@@ -18,7 +18,10 @@ from rich.console import Console
 from rich.table import Table
 
 from tools.engine import REPO, EngineError, PulumiWorkspace, pulumi_bin_dir, scratch_project
-from tools.local_endpoint import ROLE_ARN, LocalEndpoint
+from tools.local_endpoint import LocalEndpoint
+
+#: The applications the example specs name for the dev stack (jobspecs/), by id.
+APPLICATIONS = {"00fkt3q8n4s5ab09": "SPARK", "00fhv5r2n8c1d7a3": "HIVE"}
 
 # Wide enough for an ARN on one line when the output is a log, not a terminal.
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
@@ -38,14 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(state, ignore_errors=True)
     with LocalEndpoint() as endpoint:
         console.rule("[bold]2. Local EMR Serverless endpoint")
-        app = endpoint.create_application("jobspec-demo")
-        console.print(f"moto server at {endpoint.url}, application {app}")
+        for app, kind in APPLICATIONS.items():
+            endpoint.create_application(f"jobspec-demo-{kind.lower()}", type=kind, application_id=app)
+        console.print(f"moto server at {endpoint.url}, applications "
+                      + ", ".join(f"{app} ({kind})" for app, kind in APPLICATIONS.items()))
         project = scratch_project(state / "project", specs=REPO / "jobspecs")
         ws = PulumiWorkspace(project, state, args.stack, endpoint.env(), bin_dir)
         try:
             ws.init()
-            ws.run("config", "set", "jobspec:applicationId", app)
-            ws.run("config", "set", "jobspec:executionRoleArn", ROLE_ARN)
 
             console.rule("[bold]3. pulumi preview --diff")
             sys.stdout.write(ws.run("preview", "--diff").stdout)
@@ -62,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         for column in table.columns:
             column.overflow = "fold"
         for name, job in sorted(jobs.items()):
+            app = job["arn"].split("/applications/")[1].split("/")[0]
             run = client.get_job_run(applicationId=app, jobRunId=job["jobRunId"])["jobRun"]
             table.add_row(name, job["jobRunId"], run["state"], job["arn"])
         console.print(table)

@@ -156,8 +156,34 @@ class LocalEndpoint:
         return boto3.client("emr-serverless", endpoint_url=self.url, region_name=REGION,
                             aws_access_key_id=ACCESS_KEY, aws_secret_access_key=ACCESS_KEY)
 
-    def create_application(self, name: str = "jobspec-local") -> str:
-        return self.client().create_application(name=name, releaseLabel="emr-7.5.0", type="SPARK")["applicationId"]
+    def create_application(self, name: str = "jobspec-local", type: str = "SPARK", release: str = "emr-7.5.0",
+                           application_id: str | None = None, auto_start: bool = True) -> str:
+        """CreateApplication; ``application_id`` gives it a chosen id (as the example specs name one).
+
+        The service picks application ids; moto does too, so a chosen id is set in
+        moto's backend afterwards, where every later call finds it.
+        """
+        made = self.client().create_application(name=name, releaseLabel=release, type=type,
+                                                autoStartConfiguration={"enabled": auto_start})["applicationId"]
+        if application_id is None or application_id == made:
+            return made
+        backend = self._backend()
+        app = backend.applications.pop(made)
+        app.arn = app.arn.replace(made, application_id)
+        app.id = application_id
+        backend.applications[application_id] = app
+        return application_id
+
+    def set_application_state(self, application_id: str, state: str) -> None:
+        """Move an application to ``state`` inside the emulator (TERMINATED, STOPPED...)."""
+        self._backend().applications[application_id].state = state
+
+    @staticmethod
+    def _backend() -> Any:
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.emrserverless.models import emrserverless_backends
+
+        return emrserverless_backends[DEFAULT_ACCOUNT_ID][REGION]
 
     def start_job_run_bodies(self) -> list[dict[str, Any]]:
         """StartJobRun bodies received, with ``applicationId`` from the path, as the compiler prints them."""
@@ -176,11 +202,7 @@ class LocalEndpoint:
         Lets tests see what happens to runs that are still going, as on the real
         service: cancellation on replace and destroy, state read back by refresh.
         """
-        from moto.core import DEFAULT_ACCOUNT_ID
-        from moto.emrserverless.models import emrserverless_backends
-
-        backend = emrserverless_backends[DEFAULT_ACCOUNT_ID][REGION]
-        backend.get_job_run(application_id, job_run_id).state = state
+        self._backend().get_job_run(application_id, job_run_id).state = state
 
     def job_runs(self, application_id: str) -> list[dict[str, Any]]:
         """Every run the emulator holds for an application: ``jobRunId``, ``clientToken``, ``state``.
@@ -188,10 +210,7 @@ class LocalEndpoint:
         Read from moto's backend directly (the API does not return ``clientToken``),
         so tests can count runs per token.
         """
-        from moto.core import DEFAULT_ACCOUNT_ID
-        from moto.emrserverless.models import emrserverless_backends
-
-        backend = emrserverless_backends[DEFAULT_ACCOUNT_ID][REGION]
+        backend = self._backend()
         return [{"jobRunId": r.id, "clientToken": r.client_token, "state": r.state}
                 for r in backend.job_runs.get(application_id, [])]
 
