@@ -153,6 +153,7 @@ def lint_paths(paths: Iterable[str | Path], stack: str | None = None, all_stacks
                 continue
             linter.lint_file(path, stack, all_stacks, result, overrides)
         result.findings.extend(duplicate_names(result.documents))
+        result.findings.extend(previous_name_conflicts(result.documents))
         result.findings = sorted(set(result.findings))
     return result
 
@@ -209,6 +210,42 @@ def duplicate_names(documents: list[Document]) -> list[Finding]:
         if first is not doc and first.file != doc.file:
             file, line, _ = first.locate(("name",))
             found.append(doc.finding("E2004", ("name",), f"job name '{name}' is also used by {file}:{line}; names must be unique"))
+    return found
+
+
+def previous_name_conflicts(documents: list[Document]) -> list[Finding]:
+    """A ``previousNames`` entry must name no current job and be claimed by one job only (E2008).
+
+    Each entry becomes a Pulumi alias: the resource of that name *is* this job. A job
+    still using the name, or a second job claiming it, would make two jobs one resource.
+    """
+    current: dict[tuple[str | None, str], Document] = {}
+    for doc in documents:
+        current.setdefault((doc.stack, job_name(doc)), doc)
+    claimed: dict[tuple[str | None, str], Document] = {}
+    found = []
+    for doc in documents:
+        names = doc.data.get("previousNames")
+        if not isinstance(names, list):
+            continue
+        own = job_name(doc)
+        for i, old in enumerate(names):
+            if not isinstance(old, str):
+                continue  # the type check reports it
+            key = (doc.stack, old)
+            if old == own:
+                found.append(doc.finding("E2008", ("previousNames", i), f"'{old}' is this job's own name; list only names it had before"))
+            elif key in current:
+                other = current[key]
+                where = ":".join(map(str, other.locate(("name",))[:2])) if "name" in other.data else other.file
+                found.append(doc.finding("E2008", ("previousNames", i),
+                                         f"'{old}' is the name of the job in {where}; a job still using a "
+                                         "name cannot also be the renamed one (both would be one resource)"))
+            elif claimed.setdefault(key, doc) is not doc and claimed[key].file != doc.file:
+                file, line, _ = claimed[key].locate(("previousNames",))
+                found.append(doc.finding("E2008", ("previousNames", i),
+                                         f"'{old}' is also a previous name in {file}:{line}; only one job can be "
+                                         "the renamed one"))
     return found
 
 

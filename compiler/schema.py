@@ -126,6 +126,7 @@ def spec_schema() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     policy["policy"] = _policy_rules(policy["policy"])
     _add_service_rules(schema)
     schema.update(copy.deepcopy(_JOBSPEC_RULES))
+    schema["rerun"]["service"] = ["rerun_with_token"]
     for ref, (member, _) in REFERENCES.items():
         # One of the two is required, never both (cerberus waives `required` for an excluded field).
         schema[member]["excludes"] = ref

@@ -50,4 +50,11 @@ RULES: dict[str, ServiceRule] = {r.name: r for r in (
         lambda v, root: (f"is {v}: BATCH jobs on EMR 7.11 and later need 1 to {BATCH_MAX_MINUTES} minutes "
                          "(0, no timeout, is no longer accepted)"),
     ),
+    ServiceRule(
+        "rerun_with_token", "W2011",
+        lambda v, root: "clientToken" not in root,
+        lambda v, root: ("has no effect while clientToken is set: the token stays the same, so the service "
+                         "answers with the run it already started and nothing starts again; remove clientToken "
+                         "(jobspec then derives one that includes rerun), or change clientToken instead"),
+    ),
 )}

@@ -194,6 +194,50 @@ def test_a_warning_alone_does_not_fail_the_run(project):
     assert main(["lint", "job.yaml"]) == 0
 
 
+# -- W2011 rerun beside a fixed clientToken -------------------------------------------------------------
+
+def test_rerun_beside_an_explicit_client_token_warns_that_it_does_nothing(lint_text):
+    findings = lint_text(SPARK + "clientToken: fixed-1\nrerun: 2\n")
+    assert where(findings) == [("W2011", 7, 8, "rerun")]
+    assert findings[0].message == (
+        "rerun has no effect while clientToken is set: the token stays the same, so the service answers with "
+        "the run it already started and nothing starts again; remove clientToken (jobspec then derives one "
+        "that includes rerun), or change clientToken instead")
+
+
+def test_rerun_without_a_client_token_is_fine(lint_text):
+    assert lint_text(SPARK + "rerun: 2\n") == []
+
+
+# -- E2008 previousNames ----------------------------------------------------------------------------------
+
+def test_previous_names_of_a_renamed_job_are_fine(lint_text):
+    assert lint_text(SPARK + "name: orders\npreviousNames: [orders-etl, etl]\n") == []
+
+
+def test_a_previous_name_still_used_by_another_job_is_refused(project):
+    project.write("other.yaml", SPARK + "name: old\n")
+    project.write("job.yaml", SPARK + "name: new\npreviousNames: [old]\n")
+    findings = project.lint(".")
+    assert where(findings, file=True) == [("job.yaml", "E2008", 7, 17, "previousNames[0]")]
+    assert findings[0].message == ("'old' is the name of the job in other.yaml:6; a job still using a name cannot "
+                                   "also be the renamed one (both would be one resource)")
+
+
+def test_a_previous_name_that_is_the_jobs_own_name_is_refused(lint_text):
+    findings = lint_text(SPARK + "previousNames:\n  - job\n")
+    assert where(findings) == [("E2008", 7, 5, "previousNames[0]")]
+    assert findings[0].message == "'job' is this job's own name; list only names it had before"
+
+
+def test_one_previous_name_claimed_by_two_jobs_is_refused_at_the_second(project):
+    project.write("a.yaml", SPARK + "previousNames: [old]\n")
+    project.write("b.yaml", SPARK + "previousNames: [old]\n")
+    findings = project.lint(".")
+    assert where(findings, file=True) == [("b.yaml", "E2008", 6, 17, "previousNames[0]")]
+    assert findings[0].message == "'old' is also a previous name in a.yaml:6; only one job can be the renamed one"
+
+
 # -- E2003 policy JSON -----------------------------------------------------------------------------------
 
 def test_policy_string_that_is_not_json(lint_text):
