@@ -68,6 +68,9 @@ def emr_client(region: str | None = None, attempts: int | None = None) -> Any:
             session = boto3.session.Session()
             # AWS_REGION is what the AWS CLI v2 and SDKs set; older botocore reads only AWS_DEFAULT_REGION.
             resolved = session.region_name or os.environ.get("AWS_REGION") or region
+            if not resolved:  # an empty AWS_REGION (an unset CI variable) would make a host name of ".."
+                from botocore.exceptions import NoRegionError
+                raise NoRegionError()
             client = _clients[key] = session.client("emr-serverless", region_name=resolved, config=client_config(attempts))
     return client
 

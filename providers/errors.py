@@ -50,9 +50,10 @@ class JobspecError(Exception):
 
 
 def _job(job: str | None, spec_file: str | None) -> str:
+    """``etl (jobspecs/etl.yaml): `` before a message about one job; nothing otherwise."""
     if job and spec_file:
-        return f"{job} ({spec_file})"
-    return job or spec_file or "jobspec"
+        return f"{job} ({spec_file}): "
+    return f"{job or spec_file}: " if job or spec_file else ""
 
 
 def describe(exc: BaseException, action: str, job: str | None = None, spec_file: str | None = None,
@@ -68,11 +69,11 @@ def describe(exc: BaseException, action: str, job: str | None = None, spec_file:
         from providers.aws import MAX_ATTEMPTS
         attempts = MAX_ATTEMPTS
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError | bx.CredentialRetrievalError):
-        return JobspecError(f"{who}: {action} failed: no usable AWS credentials ({exc}). Set them as for the AWS "
+        return JobspecError(f"{who}{action} failed: no usable AWS credentials ({exc}). Set them as for the AWS "
                             "CLI (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or a role; in CI "
                             "aws-actions/configure-aws-credentials), then run pulumi again.")
     if isinstance(exc, bx.NoRegionError):
-        return JobspecError(f"{who}: {action} failed: no AWS region is set. Set AWS_REGION, or "
+        return JobspecError(f"{who}{action} failed: no AWS region is set. Set AWS_REGION, or "
                             "`pulumi config set aws:region <region>` on the stack.")
     unreachable = {bx.EndpointConnectionError: "no connection could be made",
                    bx.ConnectionClosedError: "the connection closed before an answer came",
@@ -81,7 +82,7 @@ def describe(exc: BaseException, action: str, job: str | None = None, spec_file:
     reason = next((text for kind, text in unreachable.items() if isinstance(exc, kind)), None)
     if reason is not None:
         url = getattr(exc, "kwargs", {}).get("endpoint_url") or "the EMR Serverless endpoint"
-        return JobspecError(f"{who}: {action} failed: could not reach {url} after {attempts} attempts ({reason}). "
+        return JobspecError(f"{who}{action} failed: could not reach {url} after {attempts} attempts ({reason}). "
                             "Check the network and AWS_REGION / AWS_ENDPOINT_URL_EMR_SERVERLESS, then run "
                             "`pulumi up` again (a retry sends the same clientToken, so nothing starts twice).")
     if isinstance(exc, bx.ClientError):
@@ -99,9 +100,9 @@ def describe(exc: BaseException, action: str, job: str | None = None, spec_file:
         starts = action == "StartJobRun"
         advice = advice.format(action=action, attempts=attempts, them="them" if starts else "it",
                                pass_role=" and iam:PassRole on its executionRoleArn" if starts else "")
-        return JobspecError(f"{who}: {action} failed: {code}: {message or 'no message'}. {advice[0].upper()}{advice[1:]}.")
+        return JobspecError(f"{who}{action} failed: {code}: {message or 'no message'}. {advice[0].upper()}{advice[1:]}.")
     if isinstance(exc, bx.BotoCoreError):
-        return JobspecError(f"{who}: {action} failed: {exc}.")
+        return JobspecError(f"{who}{action} failed: {exc}.")
     return None
 
 

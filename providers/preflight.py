@@ -82,8 +82,11 @@ def application_ids(documents: Iterable[Document]) -> list[str]:
     return list(seen)
 
 
-def fetch(client_for: Callable[[], Any], app_ids: list[str]) -> dict[str, Application | None]:
-    """GetApplication for each id (None: it does not exist). Raises Skipped when the service cannot be asked."""
+def fetch(client_for: Callable[[], Any], app_ids: list[str]) -> tuple[dict[str, Application | None], str | None]:
+    """GetApplication for each id (None: it does not exist), and the region asked.
+
+    Raises Skipped when the service cannot be asked.
+    """
     from providers.errors import describe
 
     found: dict[str, Application | None] = {}
@@ -101,7 +104,7 @@ def fetch(client_for: Callable[[], Any], app_ids: list[str]) -> dict[str, Applic
         if said is None:
             raise
         raise Skipped(f"applications not checked against the service: {said}") from None
-    return found
+    return found, getattr(getattr(client, "meta", None), "region_name", None)
 
 
 def _code(exc: BaseException) -> str | None:
@@ -182,18 +185,17 @@ def _timeout(doc: Document, app: Application) -> tuple[tuple | None, Finding | N
         return _loc(doc), None
     return _loc(doc), doc.finding(
         "E2014", ("executionTimeoutMinutes",),
-        f"is {value}, and application {app.id} runs {app.release}: from EMR 7.11, {mode_of(doc.data)} jobs need "
+        f"executionTimeoutMinutes is {value}, and application {app.id} runs {app.release}: from EMR 7.11, {mode_of(doc.data)} jobs need "
         f"1 to {BATCH_MAX_MINUTES} minutes (0, no timeout, is refused)")
 
 
-def check(documents: list[Document], lint_findings: list[Finding], client_for: Callable[[], Any],
-          region: str | None = None) -> Outcome:
+def check(documents: list[Document], lint_findings: list[Finding], client_for: Callable[[], Any]) -> Outcome:
     """Preflight every document against the live service; see the module doc."""
     app_ids = application_ids(documents)
     if not app_ids:
         return Outcome(lint_findings)
     try:
-        apps = fetch(client_for, app_ids)
+        apps, region = fetch(client_for, app_ids)
     except Skipped as skipped:
         return Outcome(lint_findings, str(skipped))
     return Outcome(findings_for(documents, apps, region, lint_findings))

@@ -76,7 +76,7 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
                   for kind, name in ((k, n) for _, (k, n) in references(doc).items())
                   if (why := infra.missing(kind, name))]
     if result.ok and not unresolved and check_service:
-        outcome = preflight.check(result.documents, findings, _client_for(region), region)
+        outcome = preflight.check(result.documents, findings, _client_for(region))
         findings = outcome.findings
         if outcome.note:
             pulumi.log.info(f"jobspec: note: {outcome.note}")

@@ -56,6 +56,8 @@ class _Recorder:
         self.idempotent = idempotent
         self._started: dict[tuple[str, str], tuple[str, list, bytes]] = {}
         self._start_lock = threading.Lock()
+        #: Called with (applicationId, jobRunId) of each run moto starts (LocalEndpoint.new_runs).
+        self.new_run_state: Callable[[str, str], None] | None = None
 
     def __call__(self, environ: dict, start_response: Callable) -> Any:
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -70,30 +72,40 @@ class _Recorder:
             self.log.append(Request(method, path, body))
         match = _START_JOB_RUN.match(path) if method == "POST" else None
         token = body.get("clientToken") if isinstance(body, dict) else None
-        if not (self.idempotent and match and token):
+        if not match:
             return self.app(environ, start_response)
+        if not (self.idempotent and token):
+            status, headers, payload = self._start(environ, match.group(1))
+            start_response(status, headers)
+            return [payload]
         with self._start_lock:
             key = (match.group(1), token)
             if key not in self._started:
-                captured: dict[str, Any] = {}
-
-                def capture(status: str, headers: list, exc_info: Any = None) -> Callable:
-                    captured.update(status=status, headers=headers)
-                    return lambda data: None
-
-                result = self.app(environ, capture)
-                try:
-                    payload = b"".join(result)
-                finally:
-                    getattr(result, "close", lambda: None)()
-                response = (captured["status"], captured["headers"], payload)
-                if not captured["status"].startswith("2"):
+                response = self._start(environ, match.group(1))
+                if not response[0].startswith("2"):
                     start_response(*response[:2])
-                    return [payload]
+                    return [response[2]]
                 self._started[key] = response
             status, headers, payload = self._started[key]
         start_response(status, headers)
         return [payload]
+
+    def _start(self, environ: dict, application_id: str) -> tuple[str, list, bytes]:
+        """moto's answer to a StartJobRun; the new run is then given ``new_run_state``, when set."""
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list, exc_info: Any = None) -> Callable:
+            captured.update(status=status, headers=headers)
+            return lambda data: None
+
+        result = self.app(environ, capture)
+        try:
+            payload = b"".join(result)
+        finally:
+            getattr(result, "close", lambda: None)()
+        if captured["status"].startswith("2") and self.new_run_state is not None:
+            self.new_run_state(application_id, json.loads(payload)["jobRunId"])
+        return captured["status"], captured["headers"], payload
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -131,7 +143,8 @@ class LocalEndpoint:
     def start(self) -> "LocalEndpoint":
         from moto.server import DomainDispatcherApplication, create_backend_app
 
-        app = _Recorder(DomainDispatcherApplication(create_backend_app), self.requests, self._lock, self.idempotent)
+        app = self._recorder = _Recorder(DomainDispatcherApplication(create_backend_app), self.requests, self._lock,
+                                         self.idempotent)
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=_QuietHandler)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -173,6 +186,17 @@ class LocalEndpoint:
         app.id = application_id
         backend.applications[application_id] = app
         return application_id
+
+    def new_runs(self, state: str | None, details: str = "") -> None:
+        """Runs started from now on are in ``state`` (moto's are SUCCESS at once); None: moto's own again.
+
+        Shows what the service does over time: a run that FAILED, or one still PENDING.
+        """
+        def move(application_id: str, job_run_id: str) -> None:
+            run = self._backend().get_job_run(application_id, job_run_id)
+            run.state, run.state_details = state, details
+
+        self._recorder.new_run_state = move if state is not None else None
 
     def set_application_state(self, application_id: str, state: str) -> None:
         """Move an application to ``state`` inside the emulator (TERMINATED, STOPPED...)."""
