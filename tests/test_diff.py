@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler import cli, diff
+from compiler import cli, diff, diff_sides
 from compiler.formatters import diff_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -437,12 +437,12 @@ def test_an_unknown_format_is_a_usage_error(repo, capsys):
 def test_each_revision_is_materialized_in_a_temporary_folder_removed_afterwards(repo, capsys, monkeypatch):
     made = []
 
-    class Recorded(diff.tempfile.TemporaryDirectory):
+    class Recorded(diff_sides.tempfile.TemporaryDirectory):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             made.append(Path(self.name))
 
-    monkeypatch.setattr(diff.tempfile, "TemporaryDirectory", Recorded)
+    monkeypatch.setattr(diff_sides.tempfile, "TemporaryDirectory", Recorded)
     as_json(capsys, "HEAD~1", "HEAD")
     assert len(made) == 2
     assert [folder.exists() for folder in made] == [False, False]
@@ -452,10 +452,10 @@ def test_a_revision_takes_no_defaults_from_folders_above_its_temporary_copy(tmp_
     scratch = tmp_path / "scratch"
     write_tree(scratch, {"_defaults.yaml": "defaults:\n  tags:\n    leaked: from-above\n"})
     monkeypatch.setenv("TMPDIR", str(scratch))
-    monkeypatch.setattr(diff.tempfile, "tempdir", None)
+    monkeypatch.setattr(diff_sides.tempfile, "tempdir", None)
     root = make_repo(tmp_path / "repo", BASE_TREE, CHANGES, pulumi_yaml=False)
     monkeypatch.chdir(root)
-    assert diff.tempfile.gettempdir() == str(scratch)
+    assert diff_sides.tempfile.gettempdir() == str(scratch)
     report = as_json(capsys, "HEAD~1", "HEAD")
     (job,) = [job for job in report["jobs"] if job["name"] == "fresh-job"]
     assert [c["after"] for c in job["changes"] if c["path"] == "tags"] == [{"team": "data-platform"}]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from compiler.diff import Job, Report
+from compiler.diff_report import Job, Report
 from compiler.plan import MISSING
 
 

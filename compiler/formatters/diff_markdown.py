@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from compiler.diff import RESTART, SENSITIVE, START, STOP, UPDATE, Change, Job, Report, summary_line
+from compiler.diff_report import RESTART, SENSITIVE, START, STOP, UPDATE, Change, Job, Report, summary_line
 from compiler.plan import MISSING
 
 MARKER = "<!-- jobspec-diff -->"

@@ -11,7 +11,7 @@ import io
 import json
 from typing import Any
 
-from compiler.diff import RESTART, SENSITIVE, START, STOP, UPDATE, Change, Job, Report, summary_line
+from compiler.diff_report import RESTART, SENSITIVE, START, STOP, UPDATE, Change, Job, Report, summary_line
 from compiler.plan import MISSING
 
 MARK = {START: "+", RESTART: "!", UPDATE: "~", STOP: "-"}
