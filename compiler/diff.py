@@ -1,19 +1,21 @@
 """``jobspec diff BASE [HEAD]``: what merging a change to the job specs does to each job.
 
 BASE and HEAD are git revisions of the repository the command runs in, or folders
-(HEAD left out: the working tree). A revision is materialized in a temporary
-folder with ``git archive``, with a ``.git`` marker at its top, so ``_defaults.yaml``
-lookups stop at the same project root as in a checkout. ``--specs`` is relative to
-each side's root (the repository's top folder, or the folder given); ``--stack``
-merges that stack's overrides, as ``pulumi up`` on that stack would.
+(HEAD left out: the working tree); ``compiler.diff_sides`` materializes them. ``--specs``
+is relative to each side's root (the repository's top folder, or the folder given);
+``--stack`` merges that stack's overrides, as ``pulumi up`` on that stack would.
 
-Jobs are matched by ``job_name``. Each one is:
+Jobs are matched by ``job_name`` (``compiler.diff_compare``). Each one is:
 
 - ``start``: only in HEAD; merging starts it;
 - ``stop``: only in BASE; merging cancels its run if it is still running;
 - ``restart``: the request body changed; a job run cannot be edited, so a new run
   replaces it (``compiler.plan.plan`` decides, as the provider's ``diff`` does);
 - ``update``: only ``tags`` changed; applied in place (TagResource/UntagResource);
+- ``rename``: a job only in BASE continues as a job only in HEAD (``compiler.renames``):
+  listed by ``previousNames`` (the same job under ``pulumi up``: it restarts only if the
+  body changed), or the same spec file or the same body without them (a stop and a
+  start: the new run starts first; said how to avoid, warned about with stopBeforeStart);
 - unchanged: counted, not listed.
 
 ``clientToken`` is derived from the body, so it changes with any other change: it is
@@ -27,7 +29,8 @@ Either way the values are the ones already in the repository's spec files.
 
 Exit codes: 0 whatever the changes, 1 when HEAD has lint errors (printed as text
 on stderr), 2 for usage errors (unknown revision, missing folder). A BASE with lint
-errors is only warned about: the jobs with errors count as absent from BASE.
+errors is only warned about: the jobs with errors count as absent from BASE. Warnings
+(and the report's own, about renames) go to stderr.
 """
 
 from __future__ import annotations
@@ -36,11 +39,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Callable
 
 from compiler.diff_compare import compare
 from compiler.diff_report import Report
 from compiler.diff_sides import Jobs, UsageError, read_jobs, side
-from compiler.formatters import diff_json, diff_markdown, diff_text
+from compiler.formatters import diff_json, diff_markdown, diff_text, text
 
 FORMAT_NAMES = ("text", "markdown", "json")
 
@@ -48,7 +52,7 @@ OK, FINDINGS, USAGE = 0, 1, 2
 
 
 def diff(base_arg: str, head_arg: str | None, specs: str = "jobspecs", stack: str | None = None,
-         cwd: Path | None = None, warn=None) -> tuple[Report, Jobs, Jobs]:
+         cwd: Path | None = None, warn: Callable[[str], None] | None = None) -> tuple[Report, Jobs, Jobs]:
     """Materialize both sides and compare them (not when HEAD has lint errors: no jobs then)."""
     cwd = Path(cwd or os.getcwd())
     with side(base_arg, cwd) as base_side, side(head_arg, cwd) as head_side:
@@ -96,8 +100,6 @@ def render(report: Report, fmt: str, color: bool = False) -> str:
 
 
 def command(args: argparse.Namespace) -> int:
-    from compiler.formatters import text
-
     def warn(message: str) -> None:
         print(f"jobspec: warning: {message}", file=sys.stderr)
 
@@ -110,6 +112,8 @@ def command(args: argparse.Namespace) -> int:
         print(f"jobspec: {report.head_label} has lint errors; fix them first:", file=sys.stderr)
         sys.stderr.write(text.render(head.findings))
         return FINDINGS
+    for message in report.warnings:
+        warn(message)
     color = args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     sys.stdout.write(render(report, args.format, color=color))
     return OK
