@@ -78,8 +78,8 @@ def _same(a: Any, b: Any) -> bool:
 
 # -- comparing -----------------------------------------------------------------------------------------
 
-def _token_derived(name: str, *sides: tuple[Jobs, str]) -> bool:
-    """Whether no spec of the job gives a clientToken (on the sides that have it)."""
+def _token_derived(*sides: tuple[Jobs, str]) -> bool:
+    """Whether no spec of the job, on each ``(side, its name there)`` that has it, gives a clientToken."""
     return all("clientToken" not in jobs.documents[name].data for jobs, name in sides if name in jobs.documents)
 
 
@@ -97,13 +97,13 @@ def _stops_first(jobs: Jobs, name: str) -> bool:
 
 def _one_side(jobs: Jobs, names: set[str]) -> renames.Side:
     return renames.Side({name: jobs.files[name] for name in names},
-                        {name: renames.identity_free(jobs.bodies[name], _token_derived(name, (jobs, name)))
+                        {name: renames.identity_free(jobs.bodies[name], _token_derived((jobs, name)))
                          for name in names})
 
 
 def _renamed(base: Jobs, head: Jobs, pair: renames.Pair) -> Job:
     old_body, new_body, new_doc = base.bodies[pair.old], head.bodies[pair.new], head.documents[pair.new]
-    derived = _token_derived(pair.old, (base, pair.old), (head, pair.new))
+    derived = _token_derived((base, pair.old), (head, pair.new))
     as_same_job = renames.same_job_plan(old_body, new_body, pair.old, new_doc.stack, new_doc.data.get("rerun"),
                                         derived).action
     rename = Rename(pair.old, base.files[pair.old], pair.matched_by, as_same_job,
@@ -120,7 +120,7 @@ def compare(base: Jobs, head: Jobs, report: Report) -> Report:
     paired = {p.old for p in pairs} | {p.new for p in pairs}
     for name in sorted((set(base.bodies) | set(head.bodies)) - paired):
         old, new = base.bodies.get(name), head.bodies.get(name)
-        derived = _token_derived(name, (base, name), (head, name))
+        derived = _token_derived((base, name), (head, name))
         if old is None:
             job = Job(name, START, head.files[name], changes_between(None, new, derived))
         elif new is None:

@@ -86,7 +86,7 @@ class Rename:
 
     @property
     def cancels_first(self) -> bool:
-        """A replace honours the HEAD spec's stopBeforeStart (the provider reads the new inputs)."""
+        """As one job, a restart is a replace honouring HEAD's stopBeforeStart (the provider reads the new inputs)."""
         return self.as_same_job == RESTART and self.stop_before_start[1]
 
     @property
