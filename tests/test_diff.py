@@ -14,6 +14,7 @@ The CLI runs in-process through ``compiler.cli.main``, once as the installed con
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import subprocess
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler import cli, diff
+from compiler import cli, diff, diff_sides
 from compiler.formatters import diff_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -100,7 +101,7 @@ CHANGES = {
     "jobspecs/legacy.yaml": None,
     "jobspecs/fresh.yaml": FRESH,
 }
-SUMMARY = {"start": 1, "restart": 1, "update": 1, "stop": 1, "unchanged": 1}
+SUMMARY = {"start": 1, "restart": 1, "update": 1, "stop": 1, "rename": 0, "unchanged": 1}
 
 
 # -- helpers -------------------------------------------------------------------------------------------
@@ -437,12 +438,12 @@ def test_an_unknown_format_is_a_usage_error(repo, capsys):
 def test_each_revision_is_materialized_in_a_temporary_folder_removed_afterwards(repo, capsys, monkeypatch):
     made = []
 
-    class Recorded(diff.tempfile.TemporaryDirectory):
+    class Recorded(diff_sides.tempfile.TemporaryDirectory):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             made.append(Path(self.name))
 
-    monkeypatch.setattr(diff.tempfile, "TemporaryDirectory", Recorded)
+    monkeypatch.setattr(diff_sides.tempfile, "TemporaryDirectory", Recorded)
     as_json(capsys, "HEAD~1", "HEAD")
     assert len(made) == 2
     assert [folder.exists() for folder in made] == [False, False]
@@ -452,13 +453,55 @@ def test_a_revision_takes_no_defaults_from_folders_above_its_temporary_copy(tmp_
     scratch = tmp_path / "scratch"
     write_tree(scratch, {"_defaults.yaml": "defaults:\n  tags:\n    leaked: from-above\n"})
     monkeypatch.setenv("TMPDIR", str(scratch))
-    monkeypatch.setattr(diff.tempfile, "tempdir", None)
+    monkeypatch.setattr(diff_sides.tempfile, "tempdir", None)
     root = make_repo(tmp_path / "repo", BASE_TREE, CHANGES, pulumi_yaml=False)
     monkeypatch.chdir(root)
-    assert diff.tempfile.gettempdir() == str(scratch)
+    assert diff_sides.tempfile.gettempdir() == str(scratch)
     report = as_json(capsys, "HEAD~1", "HEAD")
     (job,) = [job for job in report["jobs"] if job["name"] == "fresh-job"]
     assert [c["after"] for c in job["changes"] if c["path"] == "tags"] == [{"team": "data-platform"}]
+
+
+# -- code shape -----------------------------------------------------------------------------------------
+
+DIFF_MODULES = sorted([*REPO.glob("compiler/diff*.py"), REPO / "compiler/renames.py",
+                       *REPO.glob("compiler/formatters/diff_*.py")])
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(REPO).with_suffix("").parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """The ``compiler`` modules a module imports, at its top or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("compiler"):
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("compiler")}
+    return found
+
+
+def test_the_diff_modules_import_one_another_without_a_circle():
+    graph = {module_name(p): imports_of(p) & {module_name(q) for q in DIFF_MODULES} for p in DIFF_MODULES}
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, f"import circle: {' -> '.join(path + (module,))}"
+        if module not in done:
+            for imported in sorted(graph[module]):
+                visit(imported, path + (module,))
+            done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())
+    assert "compiler.diff" not in set().union(*(graph[m] for m in graph if m.startswith("compiler.formatters")))
+
+
+def test_each_diff_module_stays_under_400_lines():
+    sizes = {module_name(p): len(p.read_text(encoding="utf-8").splitlines()) for p in DIFF_MODULES}
+    assert len(sizes) == 8 and max(sizes.values()) < 400, sizes
 
 
 # -- the installed command -----------------------------------------------------------------------------

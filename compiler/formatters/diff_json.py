@@ -1,10 +1,18 @@
 """``jobspec diff --format json``: the report for tools.
 
-``{"base", "head", "stack", "specs", "jobs": [{"name", "action", "file", "changes":
-[{"path", "before", "after", "sensitive", "derived"}]}], "summary": {...}}``.
+``{"base", "head", "stack", "specs", "warnings": [str], "jobs": [{"name", "action", "file",
+"changes": [{"path", "before", "after", "sensitive", "derived"}]}], "summary": {...}}``.
 ``path`` is the AWS dotted path; ``before``/``after`` are ``null`` for a member that is
 absent on that side (a request body never holds null). Values are not masked:
 ``sensitive`` says which ones the AWS model marks sensitive, for a tool to mask.
+
+A job with ``"action": "rename"`` (``name``/``file`` are HEAD's) also has ``"rename": {"from",
+"fromFile", "matchedBy": "previousNames" | "sameFile" | "sameBody", "restarts", "order":
+"cancel-then-start" | "start-then-cancel" | null, "withPreviousNames": "none" | "update" |
+"restart", "stopBeforeStart": {"base", "head"}, "advice": str | null}``. ``withPreviousNames``
+is what happens to it as one job: what does happen when matched by previousNames, and what
+adding them would make of it otherwise (``advice`` says how). ``summary`` always has every
+action's count, ``rename`` included.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from compiler.diff import Job, Report
+from compiler.diff_report import Job, Rename, Report, rename_advice
 from compiler.plan import MISSING
 
 
@@ -30,7 +38,15 @@ def job_dict(job: Job) -> dict[str, Any]:
     }
     if job.rerun is not None:
         out["rerun"] = {"before": job.rerun[0], "after": job.rerun[1]}
+    if job.rename is not None:
+        out["rename"] = {**_rename(job.rename), "advice": rename_advice(job)}
     return out
+
+
+def _rename(rename: Rename) -> dict[str, Any]:
+    return {"from": rename.old_name, "fromFile": rename.old_file, "matchedBy": rename.matched_by,
+            "restarts": rename.restarts, "order": rename.order, "withPreviousNames": rename.as_same_job,
+            "stopBeforeStart": {"base": rename.stop_before_start[0], "head": rename.stop_before_start[1]}}
 
 
 def as_dict(report: Report) -> dict[str, Any]:
@@ -39,6 +55,7 @@ def as_dict(report: Report) -> dict[str, Any]:
         "head": {"ref": report.head, "commit": report.head_commit},
         "stack": report.stack,
         "specs": report.specs,
+        "warnings": report.warnings,
         "jobs": [job_dict(job) for job in report.jobs],
         "summary": report.summary,
     }

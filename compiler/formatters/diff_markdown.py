@@ -5,6 +5,10 @@ member the AWS model marks sensitive is masked here (``*(sensitive)*``), whole o
 inside a larger value. The comment starts with an HTML marker so CI can find and
 edit its own comment. A job's table goes in a collapsible ``<details>`` when it has
 more than ``LONG`` rows, and a long value is cut at ``MAX_CELL`` characters.
+
+A renamed job is one row, ``old`` → ``new``, saying what merging does to it; one renamed
+without ``previousNames`` says how to keep it the same job, and when it has
+``deploy.stopBeforeStart`` a warning opens the comment.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ import json
 import re
 from typing import Any
 
-from compiler.diff import RESTART, SENSITIVE, START, STOP, UPDATE, Change, Job, Report, summary_line
+from compiler.diff_report import (RESTART, SENSITIVE, START, STOP, UPDATE, Change, Job, Report,
+                                  as_same_job, flow_list, rename_effect, summary_line)
 from compiler.plan import MISSING
 
 MARKER = "<!-- jobspec-diff -->"
@@ -54,6 +59,8 @@ def _field(change: Change) -> str:
 
 
 def _table(job: Job) -> list[str]:
+    if not job.changes and job.rerun is None:
+        return ["No member of the request body changes."]
     rows = ["| field | before | after |", "|---|---|---|"]
     rows += [f"| {_field(c)} | {cell(c.masked_before)} | {cell(c.masked_after)} |" for c in job.changes]
     if job.rerun is not None:
@@ -64,20 +71,57 @@ def _table(job: Job) -> list[str]:
     return [f"<details><summary>{len(rows) - 2} {what}</summary>", "", *rows, "", "</details>"]
 
 
+def _name(job: Job) -> str:
+    return f"{code(job.rename.old_name)} → {code(job.name)}" if job.rename is not None else code(job.name)
+
+
+def _spec(job: Job) -> str:
+    if job.rename is None or job.rename.old_file == job.file:
+        return code(job.file)
+    return f"{code(job.rename.old_file)} → {code(job.file)}"
+
+
+def _effect(job: Job) -> str:
+    return rename_effect(job.rename) if job.rename is not None else EFFECT[job.action]
+
+
+def _previous_names(job: Job) -> str:
+    assert job.rename is not None
+    return code(f"previousNames: {flow_list([job.rename.old_name])}")
+
+
+def _advice(job: Job) -> list[str]:
+    """``compiler.diff_report.rename_advice`` with code spans."""
+    if job.rename is None or job.rename.aliased:
+        return []
+    return [f"Add {_previous_names(job)} to {code(job.file)} to keep it the same job: "
+            f"then {as_same_job(job.rename)}.", ""]
+
+
+def _warning(job: Job) -> str:
+    """``compiler.diff_report.rename_warning`` with code spans."""
+    assert job.rename is not None
+    return (f"> **Warning:** {_name(job)} ({code(job.file)}): `deploy.stopBeforeStart` is set, but renamed "
+            "without `previousNames` the new run starts before the old one is cancelled; "
+            f"add {_previous_names(job)} to {code(job.file)}.")
+
+
 def render(report: Report) -> str:
     stack = f"stack `{report.stack}`" if report.stack else "base specs (no stack)"
     out = [MARKER, f"### jobspec diff: {stack}", "",
            f"**{summary_line(report)}** ({report.unchanged} unchanged)", "",
            f"{code(report.base_label)} → {code(report.head_label)}, specs in {code(report.specs)}", ""]
+    for job in report.jobs:
+        if job.rename is not None and job.rename.warned:
+            out += [_warning(job), ""]
     if report.jobs:
         out += ["| action | job | spec | effect |", "|---|---|---|---|"]
-        out += [f"| **{job.action}** | {code(job.name)} | {code(job.file)} | {EFFECT[job.action]} |"
-                for job in report.jobs]
+        out += [f"| **{job.action}** | {_name(job)} | {_spec(job)} | {_effect(job)} |" for job in report.jobs]
         out.append("")
     for job in report.jobs:
         if job.action == STOP:
             continue
-        out += [f"#### {job.action} {code(job.name)}", "", *_table(job), ""]
+        out += [f"#### {job.action} {_name(job)}", "", *_advice(job), *_table(job), ""]
     if any(c.sensitive for job in report.jobs for c in job.changes if job.action != STOP):
         out += ["Values the AWS API marks sensitive are shown as *(sensitive)*; "
                 "`jobspec diff` in a terminal shows them.", ""]

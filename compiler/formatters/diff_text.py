@@ -1,4 +1,4 @@
-"""``jobspec diff`` for a terminal: a line a job, its changed members under it, then the counts.
+"""``jobspec diff`` for a terminal: warnings, a line a job, its changed members under it, then the counts.
 
 Plain text when the output is not a terminal; coloured with ``rich`` when it is.
 Values are shown as JSON (strings quoted), sensitive ones included: this is the
@@ -11,11 +11,12 @@ import io
 import json
 from typing import Any
 
-from compiler.diff import RESTART, SENSITIVE, START, STOP, UPDATE, Change, Job, Report, summary_line
+from compiler.diff_report import (RENAME, RESTART, SENSITIVE, START, STOP, UPDATE, Change, Job, Report,
+                                  rename_advice, rename_effect, summary_line)
 from compiler.plan import MISSING
 
-MARK = {START: "+", RESTART: "!", UPDATE: "~", STOP: "-"}
-STYLE = {START: "green", RESTART: "yellow", UPDATE: "cyan", STOP: "red"}
+MARK = {START: "+", RESTART: "!", UPDATE: "~", STOP: "-", RENAME: ">"}
+STYLE = {START: "green", RESTART: "yellow", UPDATE: "cyan", STOP: "red", RENAME: "magenta"}
 EXPLAIN = {
     START: "starts a new run",
     RESTART: "a new run replaces the current one",
@@ -47,8 +48,27 @@ def _change(change: Change) -> list[Segment]:
 
 
 def _job(job: Job) -> list[list[Segment]]:
+    if job.rename is not None:
+        return _renamed(job)
     out = [[(f"{MARK[job.action]} {job.action:<8} {job.name}", f"bold {STYLE[job.action]}"),
             (f" ({job.file}): {EXPLAIN[job.action]}", "")]]
+    return out + _details(job)
+
+
+def _renamed(job: Job) -> list[list[Segment]]:
+    """``> rename   old → new (old file → new file): effect``, then how to keep it the same job."""
+    assert job.rename is not None
+    files = job.file if job.file == job.rename.old_file else f"{job.rename.old_file} → {job.file}"
+    out = [[(f"{MARK[RENAME]} {RENAME:<8} {job.rename.old_name} → {job.name}", f"bold {STYLE[RENAME]}"),
+            (f" ({files}): {rename_effect(job.rename)}", "")]]
+    advice = rename_advice(job)
+    if advice is not None:
+        out.append([("    " + advice, "yellow")])
+    return out + _details(job)
+
+
+def _details(job: Job) -> list[list[Segment]]:
+    out: list[list[Segment]] = []
     if job.rerun is not None:
         out.append([("    rerun: ", "bold"), (f"{show(job.rerun[0])} → {show(job.rerun[1])}", ""),
                     (" (not sent to AWS; forces a new run)", "dim")])
@@ -59,6 +79,7 @@ def _job(job: Job) -> list[list[Segment]]:
 
 def lines(report: Report) -> list[list[Segment]]:
     out: list[list[Segment]] = [[(heading(report), "bold")]]
+    out += [[("warning: ", "bold yellow"), (message, "")] for message in report.warnings]
     for job in report.jobs:
         out += _job(job)
     if not report.jobs:
