@@ -151,6 +151,17 @@ def test_fifos_named_as_ignored_files_or_in_hidden_folders_stay_ignored(repo, ca
     assert lint(capsys, "jobspecs") == (0, summary(0), "")
 
 
+def test_compile_and_import_of_a_fifo_say_e0012_and_do_not_block(repo):
+    os.mkfifo("jobspecs/b.yaml")
+    os.mkfifo("body.json")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for args, name in ((["compile", "jobspecs/b.yaml"], "jobspecs/b.yaml"), (["import", "body.json"], "body.json")):
+        proc = subprocess.run([sys.executable, "-m", "compiler", *args], cwd=repo, env=env, capture_output=True,
+                              text=True, timeout=NO_HANG)
+        assert (proc.returncode, proc.stdout, proc.stderr) == (
+            1, "", f"{name}:1:1: error E0012 a FIFO (named pipe), {E0012}\n" + summary(1))
+
+
 # -- paths that cannot be read ---------------------------------------------------------------------------
 
 
@@ -261,6 +272,20 @@ def test_a_link_to_nothing_is_e0009(repo, capsys):
     assert lint(capsys, "jobspecs") == (1, expected, "")
 
 
+def test_a_defaults_file_linked_to_nothing_is_e0009_not_skipped(repo, capsys):
+    os.symlink("../gone.yaml", "jobspecs/_defaults.yaml")
+    assert lint(capsys, "jobspecs") == (
+        1, f"jobspecs/_defaults.yaml:1:1: error E0009 links to {repo / 'gone.yaml'}, which does not exist; "
+           "fix or remove the link\n" + summary(1), "")
+
+
+def test_a_folder_named_like_the_defaults_file_is_e0009_not_skipped(repo, capsys):
+    os.mkdir("jobspecs/_defaults.yaml")
+    assert lint(capsys, "jobspecs") == (
+        1, "jobspecs/_defaults.yaml:1:1: error E0009 cannot read: Is a directory; "
+           "a file is expected here, not a folder\n" + summary(1), "")
+
+
 # -- linked folders --------------------------------------------------------------------------------------
 
 
@@ -324,6 +349,23 @@ def test_a_folder_linked_twice_is_read_once_with_a_note(repo, capsys):
         "the link is not followed\n"
         f"jobspec: note: jobspecs/two links to {repo / 'shared'}, which is read as jobspecs/one; "
         "the link is not followed\n"))
+
+
+def test_a_folder_reached_again_below_a_linked_folder_is_read_once_with_a_note(repo, capsys):
+    (repo / "shared" / "sub").mkdir(parents=True)
+    (repo / "shared" / "sub" / "s.yaml").write_text(spec("s"))
+    os.symlink("../shared/sub", "jobspecs/a-sub")
+    os.symlink("../shared", "jobspecs/b-all")
+    assert lint(capsys, "jobspecs") == (0, summary(0), (
+        f"jobspec: note: jobspecs/b-all/sub is {repo / 'shared' / 'sub'}, which is read as jobspecs/a-sub; "
+        "not read again\n"))
+
+
+def test_a_link_into_a_hidden_folder_of_the_specs_is_followed(repo, capsys):
+    os.makedirs("jobspecs/.drafts/ready")
+    (repo / "jobspecs" / ".drafts" / "ready" / "r.yaml").write_text(spec("r"))
+    os.symlink(".drafts/ready", "jobspecs/ready")
+    assert list(walk.specs(["jobspecs"])) == [Path("jobspecs/a.yaml"), Path("jobspecs/ready/r.yaml")]
 
 
 def test_the_walk_yields_spec_paths_spelled_as_given(repo):
