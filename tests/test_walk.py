@@ -171,9 +171,10 @@ def shared_tmp():
     folder = Path(tempfile.mkdtemp(prefix="jobspec-walk-"))
     folder.chmod(0o755)
     yield folder
-    for path in (folder, *folder.rglob("*")):
-        if not path.is_symlink():
-            path.chmod(0o755)
+    for top, folders, _ in os.walk(folder):  # top-down: each folder opened before it is listed
+        for path in (os.path.join(top, name) for name in folders):
+            if not os.path.islink(path):
+                os.chmod(path, 0o755)
     shutil.rmtree(folder)
 
 
