@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from compiler import __version__
@@ -59,7 +59,23 @@ def _print_findings(findings: Sequence[Finding], fmt: str = "text", stream=None)
 
 
 def _missing(paths: Sequence[str]) -> list[str]:
-    return [p for p in paths if not Path(p).exists()]
+    """Paths that name nothing. Any other error (unreadable, too long, a loop of links) is lint's
+    to report as a finding at the path, so it is not taken for "no such file" here."""
+    missing = []
+    for path in paths:
+        try:
+            os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            missing.append(path)
+        except OSError:
+            pass
+    return missing
+
+
+def _notes(result: Result) -> None:
+    """What lint wants the user to know that is not wrong (a link it did not follow), on stderr."""
+    for note in result.notes:
+        print(f"jobspec: note: {note.text()}", file=sys.stderr)
 
 
 def _note_unknown_stack(stack: str | None, result: Result) -> None:
@@ -77,6 +93,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         print(f"jobspec: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return USAGE
     result = lint_paths(args.paths, stack=args.stack)
+    _notes(result)
     _note_unknown_stack(args.stack, result)
     _print_findings(result.findings, args.format)
     return FINDINGS if not result.ok else OK
@@ -88,12 +105,13 @@ def cmd_compile(args: argparse.Namespace) -> int:
         print(f"jobspec: no such file or folder: {args.path}", file=sys.stderr)
         return USAGE
     result = lint_paths([args.path], stack=args.stack, all_stacks=False)
+    _notes(result)
     _note_unknown_stack(args.stack, result)
     if not result.ok:
         _print_findings(result.findings, stream=sys.stderr)
         return FINDINGS
     bodies = dict(zip((job_name(doc) for doc in result.documents), compile_documents(result.documents)))
-    if Path(args.path).is_dir():
+    if os.path.isdir(args.path):
         print(json.dumps(bodies, indent=2, ensure_ascii=False))
     else:
         (body,) = bodies.values()
@@ -106,7 +124,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if _missing([args.body]):
         print(f"jobspec: no such file: {args.body}", file=sys.stderr)
         return USAGE
-    if Path(args.body).is_dir():
+    if os.path.isdir(args.body):
         print(f"jobspec: import takes one JSON file (a StartJobRun body); {args.body} is a folder", file=sys.stderr)
         return USAGE
     text, findings = import_file(args.body)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -88,7 +88,7 @@ def deep_merge(base: dict, over: dict) -> dict:
 def project_root(start: Path) -> Path:
     """The nearest folder at or above ``start`` with Pulumi.yaml or .git (else the filesystem root)."""
     for folder in (start, *start.parents):
-        if any((folder / m).exists() for m in ROOT_MARKERS):
+        if any(os.path.exists(folder / m) for m in ROOT_MARKERS):  # an unreadable folder is no marker
             return folder
     return Path(start.anchor)
 
@@ -97,30 +97,11 @@ def containment_root(path: Path) -> Path:
     """The folder no spec or link may point out of: the repository, else the folder being linted."""
     # Found from the path as given, not its real path: a spec reached through a linked
     # folder belongs to the repository it was named in, and must not leave it.
-    folder = (path if path.is_dir() else path.parent).absolute()
+    # os.path, not Path: they answer False (not raise) for a path too long or not traversable,
+    # and realpath ends at a loop of links; lint then reports the path itself.
+    folder = (path if os.path.isdir(path) else path.parent).absolute()
     root = project_root(folder)
-    return (root if root != Path(root.anchor) else folder).resolve()
-
-
-def outside(path: Path, root: Path, resolved_dirs: dict[Path, Path]) -> bool:
-    """Whether ``path`` (following links) leaves ``root``.
-
-    ``resolved_dirs`` caches each folder's real path for one run: a file that is not a
-    link then costs one ``lstat`` instead of a full ``resolve()`` of its every folder
-    (about 5% of lint's time per spec in a profile of bench/lint_bench.py).
-    """
-    if path.is_symlink():
-        real = path.resolve()
-    else:
-        parent = path.parent
-        if parent not in resolved_dirs:
-            resolved_dirs[parent] = parent.resolve()
-        real = resolved_dirs[parent] / path.name
-    try:
-        real.relative_to(root)
-    except ValueError:
-        return True
-    return False
+    return Path(os.path.realpath(root if root != Path(root.anchor) else folder))
 
 
 def defaults_files(spec: Path) -> list[Path]:
@@ -135,7 +116,10 @@ def defaults_files(spec: Path) -> list[Path]:
     found = []
     for parent in (folder, *folder.parents):
         candidate = parent / DEFAULTS_FILE
-        if candidate.is_file():
+        # Any kind of file counts, not only a regular one: a FIFO, a folder or a link to
+        # nothing named _defaults.yaml is reported (E0012, E0009), not skipped, since the
+        # specs below it would otherwise deploy without its values.
+        if os.path.lexists(candidate):
             found.append(candidate if spec.is_absolute() else Path(os.path.relpath(candidate)))
         if parent == top:
             break
@@ -186,20 +170,3 @@ def merge(spec: loader.Source, defaults: list[loader.Source], stack: str | None,
         used.append(layer)
     data.pop("stacks", None)
     return Document(spec.file, stack, data, used[::-1])
-
-
-def spec_files(paths: list[str | Path]) -> Iterator[tuple[Path, Path]]:
-    """(spec file, containment root) under ``paths``, recursively and sorted.
-
-    ``_``-prefixed files are not specs (``_defaults.yaml``); hidden folders are skipped.
-    """
-    for raw in paths:
-        path = Path(raw)
-        root = containment_root(path)
-        if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                if found.suffix in SPEC_SUFFIXES and not found.name.startswith(("_", ".")) and found.is_file():
-                    if not any(part.startswith(".") for part in found.relative_to(path).parts[:-1]):
-                        yield found, root
-        else:
-            yield path, root

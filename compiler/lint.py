@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from compiler import collector, fastcheck, loader, schema as spec_schema_mod, secrets
+from compiler import collector, fastcheck, loader, schema as spec_schema_mod, secrets, walk
 from compiler.compile import job_name
-from compiler.document import Document, defaults_files, merge, outside, spec_files, stacks_named
+from compiler.document import Document, defaults_files, merge, stacks_named
 from compiler.findings import Finding, dotted, has_errors, kind_of
 
 _STRING_LIKE = (bool, int, float)
@@ -32,6 +32,8 @@ class Result:
     documents: list[Document] = field(default_factory=list)
     #: Stack names with a ``stacks.<name>`` section in any spec or ``_defaults.yaml`` read.
     stacks: set[str] = field(default_factory=set)
+    #: What the walk wants the user to know that is not wrong (a link not followed), in walk order.
+    notes: list[walk.Note] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -144,14 +146,14 @@ def lint_paths(paths: Iterable[str | Path], stack: str | None = None, all_stacks
     # read _defaults.yaml afresh each run: edits count, and so do its findings
     linter._defaults, linter._defaults_files = {}, {}
     result = Result()
-    resolved_dirs: dict[Path, Path] = {}
     with collector.paused(), linter.run():
-        for path, root in spec_files(list(paths)):
-            if outside(path, root, resolved_dirs):
-                result.findings.append(Finding(str(path), 1, 1, "E0009", "",
-                                               f"links to {path.resolve()}, outside {root}; specs must live in the repository"))
-                continue
-            linter.lint_file(path, stack, all_stacks, result, overrides)
+        for found in walk.specs(paths):
+            if isinstance(found, Path):
+                linter.lint_file(found, stack, all_stacks, result, overrides)
+            elif isinstance(found, Finding):
+                result.findings.append(found)
+            else:
+                result.notes.append(found)
         result.findings.extend(duplicate_names(result.documents))
         result.findings.extend(previous_name_conflicts(result.documents))
         result.findings = sorted(set(result.findings))

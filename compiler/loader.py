@@ -10,6 +10,9 @@ positions cost nothing until a finding needs one (as cfn-lint's decoder does).
 from __future__ import annotations
 
 import datetime
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -208,17 +211,91 @@ def parse(file: str, text: str) -> Source:
 def load(path: str | Path) -> Source:
     """Read and parse one file; every failure is a LoadError carrying a positioned finding."""
     file = str(path)
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise LoadError(Finding(file, 1, 1, "E0009", "", f"cannot read: {exc.strerror or exc}")) from None
+    raw = read_bytes(file, MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise LoadError(Finding(file, 1, 1, "E0004", "", f"larger than {MAX_BYTES // 1024} KiB; a job spec is a few KB"))
     text, findings = _decode(file, raw)
     source = parse(file, text)
     source.findings[:0] = findings
     return source
+
+
+# -- reading a file safely, and saying why one cannot be read ---------------------------------------
+
+#: O_NONBLOCK: opening a FIFO for reading would wait for a writer, forever; with it the open
+#: returns at once and fstat says what the file is before any read. O_NOCTTY: a terminal
+#: device named like a spec must not become lint's controlling terminal.
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
+
+#: What the user can do about each error the OS gives for a path lint must read.
+_ADVICE = {
+    errno.EACCES: "make it readable for the user running lint, or move it out of the specs",
+    errno.EPERM: "make it readable for the user running lint, or move it out of the specs",
+    errno.ENOENT: "it was removed or renamed while lint ran: lint again",
+    errno.ENAMETOOLONG: "the path is longer than the system allows: shorten the folder or file names",
+    errno.ELOOP: "a loop of links: point the link at a real file or folder",
+    errno.EISDIR: "a file is expected here, not a folder",
+}
+_OTHER_ADVICE = "fix what the system reports, then lint again"
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def unreadable(file: str, exc: OSError, folder: bool = False) -> Finding:
+    """E0009 for a file (or folder) the OS would not let lint read: what it said, and what to do."""
+    what = "cannot list this folder" if folder else "cannot read"
+    reason = exc.strerror or str(exc)
+    return Finding(file, 1, 1, "E0009", "", f"{what}: {reason}; {_ADVICE.get(exc.errno, _OTHER_ADVICE)}")
+
+
+def dangling(file: str) -> Finding:
+    """E0009 for a link whose target does not exist."""
+    return Finding(file, 1, 1, "E0009", "",
+                   f"links to {os.path.realpath(file)}, which does not exist; fix or remove the link")
+
+
+def not_regular(file: str, mode: int) -> Finding:
+    """E0012 for a FIFO, device or socket where a spec (or ``_defaults.yaml``) is expected."""
+    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+    return Finding(file, 1, 1, "E0012", "",
+                   f"{kind}, not a regular file; lint reads only regular files: replace it with a file, or remove it")
+
+
+def read_bytes(file: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file; never blocks (a FIFO or device is refused, not read)."""
+    try:
+        fd = os.open(file, _OPEN_FLAGS)
+    except OSError as exc:
+        raise LoadError(_refused(file, exc)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise LoadError(unreadable(file, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))))
+        if not stat.S_ISREG(mode):
+            raise LoadError(not_regular(file, mode))
+        chunks, size = [], 0
+        while size < limit:
+            chunk = os.read(fd, limit - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    except OSError as exc:
+        raise LoadError(unreadable(file, exc)) from None
+    finally:
+        os.close(fd)
+
+
+def _refused(file: str, exc: OSError) -> Finding:
+    """The finding for a file open() refused: a socket (ENXIO) or a link to nothing says what it is."""
+    try:
+        mode = os.stat(file).st_mode
+    except OSError:
+        return dangling(file) if exc.errno == errno.ENOENT and os.path.islink(file) else unreadable(file, exc)
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        return not_regular(file, mode)
+    return unreadable(file, exc)
 
 
 def node_at(root: yaml.Node | None, path: tuple) -> tuple[yaml.Node | None, yaml.Node | None]:

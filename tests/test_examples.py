@@ -5,9 +5,8 @@ from __future__ import annotations
 import botocore.validate
 import pytest
 
-from compiler import model
+from compiler import model, walk
 from compiler.compile import compile_document, job_name
-from compiler.document import spec_files
 from compiler.lint import Linter, lint_paths
 from conftest import REPO
 
@@ -20,7 +19,7 @@ def _at_repo(monkeypatch):
 
 
 def test_there_are_examples():
-    assert len(list(spec_files([EXAMPLES]))) >= 3
+    assert len(list(walk.specs([EXAMPLES]))) >= 3
 
 
 @pytest.mark.parametrize("stack", [None, "dev", "prod"], ids=["base", "dev", "prod"])

@@ -120,7 +120,9 @@ def test_a_spec_reached_through_a_folder_linked_out_of_the_repository_is_refused
     (elsewhere / "a.yaml").write_text(VALID)
     os.symlink(elsewhere, repo / "jobspecs" / "shared")
     result = lint_paths([repo / "jobspecs" / "shared" / "a.yaml", repo / "jobspecs"])
-    assert [(f.rule, f.line) for f in result.findings] == [("E0009", 1)]
+    # the spec given through the link, and the linked folder met while walking jobspecs
+    assert [(f.file, f.rule, f.line) for f in result.findings] == [
+        (str(repo / "jobspecs" / "shared"), "E0009", 1), (str(repo / "jobspecs" / "shared" / "a.yaml"), "E0009", 1)]
     assert result.documents == []
 
 
