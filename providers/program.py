@@ -14,6 +14,7 @@ Stack config (all optional):
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +65,13 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
     stops the whole preview or update and nothing is half-applied. So does a folder
     with no specs, unless ``allow_empty``: it would cancel every run of the stack.
     """
-    if not Path(specs).exists():
+    # lexists: a path too long or under a folder that cannot be entered is the linter's to report (E0009).
+    if not os.path.lexists(specs):
         raise pulumi.RunError(f"jobspec: no such folder: {specs}")
     infra = infra or Infra(None, None)
     result = lint_paths([specs], stack=stack, all_stacks=False, overrides=overrides)
+    for note in result.notes:
+        pulumi.log.info(f"jobspec: note: {note.text()}")
     findings = result.findings
     if not result.documents and result.ok and not allow_empty:
         raise pulumi.RunError(_empty(specs, stack))

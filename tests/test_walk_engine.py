@@ -36,7 +36,7 @@ def jobs(ws) -> list[tuple]:
 
 def test_a_fifo_in_place_of_a_spec_fails_preview_and_up_and_touches_no_run(tmp_path):
     with LocalEndpoint() as endpoint:
-        app = endpoint.create_application("walk")
+        app = endpoint.create_application("walk", type="HIVE")
         specs, ws = engine_stack(tmp_path, endpoint, app, "jobspec-walk", "walk", SPECS)
         ws.run("up", "--yes", "--skip-preview", timeout=WAIT)
         runs = {job: out["jobRunId"] for job, out in ws.outputs()["jobs"].items()}
