@@ -20,6 +20,8 @@ from compiler.lint import lint_paths
 
 #: Stack config the program reads (providers/program.py): its keys, and the default folder.
 SPECS_KEY, DEFAULT_SPECS = "jobspec:specs", "jobspecs"
+#: A stack may have no jobs only when it says so (issue 10: an emptied folder must not stop every run).
+ALLOW_EMPTY = "jobspec:allowEmpty"
 OVERRIDABLE = ("applicationId", "executionRoleArn")
 #: pulumi-aws resource types behind ``application:`` / ``executionRole:`` (providers/infra.py), and the output used.
 DECLARED = {"application": ("aws:emrserverless/application:Application", "id"), "executionRole": ("aws:iam/role:Role", "arn")}
@@ -83,6 +85,10 @@ def desired(cwd: Path, stack: str, config: dict[str, str], resolve: Callable[[st
         more = f" and {len(errors) - QUOTED} more" if len(errors) > QUOTED else ""
         raise SpecsError(f"the specs in {folder} have errors for stack {stack}, so which runs they want is unknown "
                          f"(`pulumi up` would fail on them too): {quoted}{more}")
+    if not result.documents and config.get(ALLOW_EMPTY, "").lower() != "true":
+        # Cancelling every interrupted run because a folder came out empty would be a mistake, not a change of plan.
+        raise SpecsError(f"the specs folder {folder} has no spec for stack {stack}; if that is meant, set "
+                         f"`pulumi config set {ALLOW_EMPTY} true`")
     out = Desired(folder)
     for doc in result.documents:
         name = job_name(doc)

@@ -97,6 +97,7 @@ class Recovery:
 
     def run(self) -> list[str]:
         sealed = self.stack.export()
+        sealed_copy = copy.deepcopy(sealed)
         deployment = sealed.get("deployment") or {}
         ops = deployment.get("pending_operations") or []
         if not ops:
@@ -113,13 +114,21 @@ class Recovery:
         if creates:
             config = self.stack.config()
             wants = desired(self.stack.cwd, self.stack.name.rsplit("/", 1)[-1], config, state_resolver(resources))
-            client = self.client_factory(config.get("aws:region"))
             region = config.get("aws:region")
+            try:
+                client = self.client_factory(region)
+            except Exception as exc:  # noqa: BLE001 - e.g. no region anywhere: boto3 refuses to make the client
+                raise RecoverError(f"no EMR Serverless client: {exc} (set AWS_REGION, or the stack's aws:region). "
+                                   f"{self.unchanged}") from None
             for op, plain in creates:
                 lines.append(self._resolve_create(op["resource"], reveal(plain["resource"]["inputs"]), resources,
                                                   wants, client, region))
         lines += [self._explain(op) for op in ops if not self._is_run_create(op)]
         # The only write, after every AWS call: a failure above leaves state and lock as they were.
+        # An update that started meanwhile (which the help text forbids) would have written state by now.
+        if self.stack.export() != sealed_copy:
+            raise RecoverError("the state changed while recover ran; is an update running? The stack's state was not "
+                               "written; run `jobspec recover` again once no update is running.")
         self.stack.cancel()
         deployment["pending_operations"] = []
         deployment["resources"] = resources

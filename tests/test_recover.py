@@ -291,6 +291,13 @@ def test_a_failure_is_one_sentence_changes_no_state_and_recover_can_run_again(st
     assert_recovered(stack)
 
 
+
+def test_an_engine_failure_is_one_sentence(stack):
+    proc = stack.jobspec("recover", "--stack", "nosuch")
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr == "jobspec recover: stack nosuch: `pulumi stack export` failed: no stack named 'nosuch' found\n"
+
+
 # -- why recover edits the state itself ------------------------------------------------------------------
 
 def test_the_engines_import_pending_creates_drops_the_resource_instead(stack, killed_create):
