@@ -24,7 +24,8 @@ SPECS_KEY, DEFAULT_SPECS = "jobspec:specs", "jobspecs"
 ALLOW_EMPTY = "jobspec:allowEmpty"
 OVERRIDABLE = ("applicationId", "executionRoleArn")
 #: pulumi-aws resource types behind ``application:`` / ``executionRole:`` (providers/infra.py), and the output used.
-DECLARED = {"application": ("aws:emrserverless/application:Application", "id"), "executionRole": ("aws:iam/role:Role", "arn")}
+DECLARED = {"application": ("aws:emrserverless/application:Application", "id"),
+            "executionRole": ("aws:iam/role:Role", "arn")}
 #: How many findings an error message quotes before "and N more".
 QUOTED = 5
 

@@ -53,7 +53,7 @@ class RecoverError(Exception):
 
 
 def command(args: argparse.Namespace) -> int:
-    """``jobspec recover`` (its arguments are parsed in compiler/cli.py): 0 recovered or nothing to do, 1 failed, 2 usage."""
+    """``jobspec recover`` (arguments parsed in compiler/cli.py): 0 recovered or nothing to do, 1 failed, 2 usage."""
     cwd = Path(args.cwd)
     if not (cwd / "Pulumi.yaml").is_file() and not (cwd / "Pulumi.yml").is_file():
         print(f"jobspec recover: {args.cwd} is not a Pulumi project folder (no Pulumi.yaml); pass --cwd",
@@ -62,7 +62,7 @@ def command(args: argparse.Namespace) -> int:
     stack = PulumiStack(args.stack, cwd)
     try:
         lines = Recovery(stack).run()
-    except (RecoverError, EngineFailure, SpecsError) as exc:
+    except (RecoverError, EngineFailure) as exc:
         print(f"jobspec recover: stack {args.stack}: {exc}", file=sys.stderr)
         return FAILED
     for line in lines:
@@ -113,7 +113,10 @@ class Recovery:
         creates = [(op, plain) for op, plain in zip(ops, plain_ops) if self._is_run_create(op)]
         if creates:
             config = self.stack.config()
-            wants = desired(self.stack.cwd, self.stack.name.rsplit("/", 1)[-1], config, state_resolver(resources))
+            try:
+                wants = desired(self.stack.cwd, self.stack.name.rsplit("/", 1)[-1], config, state_resolver(resources))
+            except SpecsError as exc:
+                raise RecoverError(f"{exc}. {self.unchanged}") from None
             region = config.get("aws:region")
             try:
                 client = self.client_factory(region)

@@ -189,7 +189,7 @@ def proxy(endpoint):
 @contextmanager
 def open_stack(tmp_path: Path, bin_dir: Path, endpoint: LocalEndpoint, proxy: FaultProxy,
                specs: dict[str, str]) -> Iterator[Stack]:
-    """A fresh application and stack with ``specs`` (job name -> YAML text); every process it started is killed after."""
+    """A fresh application and stack with ``specs`` (job name -> YAML text); its processes are killed after."""
     app = endpoint.create_application("faults")
     project = scratch_project(tmp_path / "project", PROJECT)
     folder = project / "jobspecs"

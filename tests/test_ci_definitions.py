@@ -156,13 +156,15 @@ def test_main_workflow_recovers_an_interrupted_deploy_before_pulumi_up_with_the_
     """
     workflow = load(REPO / ".github" / "workflows" / "main.yml")
     run_steps = [s for s in steps(workflow) if "run" in s]
-    (recover,) = [i for i, s in enumerate(run_steps) if words_after("jobspec", s["run"])[:1] == [["recover", "--stack", "$STACK"]]]
+    (recover,) = [i for i, s in enumerate(run_steps)
+                  if words_after("jobspec", s["run"])[:1] == [["recover", "--stack", "$STACK"]]]
     (up,) = [i for i, s in enumerate(run_steps) if "pulumi up --yes" in s["run"]]
     assert recover < up
     assert run_steps[recover]["env"] == run_steps[up]["env"]
     assert '--stack "$STACK"' in run_steps[up]["run"]
     all_steps = steps(workflow)
-    (credentials,) = [i for i, s in enumerate(all_steps) if s.get("uses", "").startswith("aws-actions/configure-aws-credentials@")]
+    (credentials,) = [i for i, s in enumerate(all_steps)
+                      if s.get("uses", "").startswith("aws-actions/configure-aws-credentials@")]
     assert credentials < all_steps.index(run_steps[recover])
     assert workflow["concurrency"]["cancel-in-progress"] is False
 

@@ -100,7 +100,8 @@ def run_of_job(stack: Stack, job: str) -> str:
 def preview_ops(stack: Stack) -> dict[str, str]:
     """What the next ``pulumi up`` does to each job (``same``, ``create``, ``replace`` ...)."""
     preview = json.loads(stack.ws.run("preview", "--json", "--show-sames").stdout)
-    return {s["urn"].rsplit("::", 1)[1]: s["op"] for s in preview["steps"] if s["urn"].split("::")[-2].endswith(":JobRun")}
+    return {s["urn"].rsplit("::", 1)[1]: s["op"] for s in preview["steps"]
+            if s["urn"].split("::")[-2].endswith(":JobRun")}
 
 
 def locks(stack: Stack) -> list[str]:
@@ -192,7 +193,8 @@ def test_killed_restart_recover_adopts_the_new_run_and_cancels_the_one_it_replac
     code, out, err, calls = recover(stack)
 
     assert (code, err) == (0, "")
-    assert out == f"orders-etl: adopted run {new} (started by the interrupted update); cancelled run {old} it replaces\n"
+    assert out == (f"orders-etl: adopted run {new} (started by the interrupted update); "
+                   f"cancelled run {old} it replaces\n")
     assert calls == [f"StartJobRun {token}", f"GetJobRun {new}", f"GetJobRun {old}", f"CancelJobRun {old}"]
     assert {r["jobRunId"]: r["state"] for r in stack.runs()}[old] == "CANCELLED"
     assert_recovered(stack)
@@ -274,7 +276,8 @@ def test_a_failure_is_one_sentence_changes_no_state_and_recover_can_run_again(st
     code, out, err, calls = recover(stack)
     assert (code, out, calls) == (1, "", [])
     assert err == (f"jobspec recover: stack {STACK}: the specs in jobspecs have errors for stack {STACK}, so which "
-                   f"runs they want is unknown (`pulumi up` would fail on them too): {finding}\n")
+                   f"runs they want is unknown (`pulumi up` would fail on them too): {finding}. The stack's state "
+                   f"and lock are unchanged; fix that, then run `jobspec recover --stack {STACK}` again.\n")
 
     stack.write_spec(job, entry, extra)
     proxy.add("POST", stack.jobruns, *DENIED)
