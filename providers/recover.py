@@ -126,7 +126,7 @@ class Recovery:
             for op, plain in creates:
                 lines.append(self._resolve_create(op["resource"], reveal(plain["resource"]["inputs"]), resources,
                                                   wants, client, region))
-        lines += [self._explain(op) for op in ops if not self._is_run_create(op)]
+        lines += [self._explain(op, resources) for op in ops if not self._is_run_create(op)]
         # The only write, after every AWS call: a failure above leaves state and lock as they were.
         # An update that started meanwhile (which the help text forbids) would have written state by now.
         if self.stack.export() != sealed_copy:
@@ -156,12 +156,16 @@ class Recovery:
                     "is unknown to jobspec. Look for it in AWS; then run `pulumi cancel --yes` and `pulumi refresh "
                     "--yes --clear-pending-creates`, and `pulumi import` it if it exists. Nothing was changed.")
 
-    def _explain(self, op: dict[str, Any]) -> str:
+    @staticmethod
+    def _explain(op: dict[str, Any], resources: list[dict[str, Any]]) -> str:
         """The line for a pending operation that is dropped as it is (no AWS call)."""
         res, kind = op["resource"], op.get("type")
         if res.get("type") != JOBRUN_TYPE:
             return f"{_name(res['urn'])}: dropped the interrupted {kind} of a {res.get('type')} (nothing to resolve)"
-        job, run_id = meta(res.get("inputs") or {}).get("jobName") or _name(res["urn"]), res.get("id")
+        job = meta(res.get("inputs") or {}).get("jobName") or _name(res["urn"])
+        # A pending update records the new inputs without the id; the resource it updates is still in state.
+        live = [r.get("id") for r in resources if r["urn"] == res["urn"] and not r.get("delete")]
+        run_id = res.get("id") or next(iter(live), "(unknown)")
         if kind == "deleting":
             return (f"{job}: dropped the interrupted stop of run {run_id}; it stays in state, and the next "
                     "`pulumi up` stops it if the spec no longer wants it")

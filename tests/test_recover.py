@@ -40,12 +40,14 @@ KILL_CREATE = [forward(), slow(HOLD)]  # StartJobRun: the 1st run starts, the 2n
 KILL_RESTART = [slow(HOLD)]  # StartJobRun of the one job whose spec changed
 KILL_STOP = [slow(HOLD)]  # CancelJobRun of a stopBeforeStart restart
 KILL_READ = [slow(HOLD)]  # GetJobRun of a `pulumi refresh`
+KILL_TAG = [slow(HOLD)]  # TagResource of an update in place
 DENIED = [status(403, "AccessDeniedException")]
 #: Each test case: the fault the test itself makes (a SIGKILL), and the plans it queues at the proxy.
 CASES = {
     "unchanged": ("sigkill", [KILL_CREATE]), "edited": ("sigkill", [KILL_CREATE]),
     "removed": ("sigkill", [KILL_CREATE]), "restart": ("sigkill", [KILL_RESTART]),
     "stopBeforeStart restart": ("sigkill", [KILL_RESTART]), "stop": ("sigkill", [KILL_STOP]),
+    "tag update": ("sigkill", [KILL_TAG]),
     "refresh": ("sigkill_refresh", [KILL_READ]), "failures": ("sigkill", [KILL_CREATE, DENIED]),
     "import-pending-creates": ("sigkill", [KILL_CREATE]), "nothing": (None, []),
 }
@@ -236,6 +238,24 @@ def test_killed_stop_recover_keeps_the_run_in_state_for_the_next_up(stack):
     stack.ws.run(*UP)
     assert len(untracked(stack)) == RUNS_UNTRACKED_AFTER_RECOVERY
     assert {r["jobRunId"]: r["state"] for r in stack.runs()}[old] == "CANCELLED"
+
+
+def test_killed_tag_update_recover_keeps_the_run_and_the_next_up_tags_it_again(stack, proxy):
+    stack.ws.run(*UP)
+    run = run_of_job(stack, "orders-etl")
+    entry, extra = JOBS["orders-etl"]
+    stack.write_spec("orders-etl", entry, extra + "tags: {team: data}\n")
+    proxy.add("POST", r"^/tags/", *KILL_TAG)
+    kill_when_held(stack, stack.start("tags.log"), "tags.log", "POST", r"^/tags/")
+    assert [op["type"] for op in stack.pending()] == ["updating"]
+    code, out, err, calls = recover(stack)
+
+    assert (code, err, calls) == (0, "", [])
+    assert out == (f"orders-etl: dropped the interrupted tag update of run {run}; the next `pulumi up` applies "
+                   "the tags again\n")
+    assert_recovered(stack)
+    assert run_of_job(stack, "orders-etl") == run
+    assert preview_ops(stack)["orders-etl"] == "update"  # TagResource again (moto lacks it: not run here)
 
 
 # -- nothing pending -------------------------------------------------------------------------------------
