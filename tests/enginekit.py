@@ -111,8 +111,9 @@ class Stack:
                               capture_output=True, text=True, timeout=WAIT)
 
 
-def held(starts: list[Seen]) -> bool:
-    return any(s.fault == "slow" and not s.done for s in starts)
+def held(starts: list[Seen], count: int = 1) -> bool:
+    """At least ``count`` of these requests are being held by the proxy."""
+    return sum(s.fault == "slow" and not s.done for s in starts) >= count
 
 
 def session_members(sid: int) -> list[int]:
@@ -154,13 +155,13 @@ def kill_session(proc: subprocess.Popen, timeout: float = 30.0) -> list[int]:
 
 
 def kill_when_held(stack: Stack, proc: subprocess.Popen, log: str, method: str = "POST",
-                   path: str | None = None) -> list[int]:
-    """Wait (bounded) until ``proc``'s request is held by the proxy, SIGKILL its session, let the request through.
+                   path: str | None = None, count: int = 1) -> list[int]:
+    """Wait (bounded) until ``count`` of ``proc``'s requests are held, SIGKILL its session, let them through.
 
     The service still acts on a request it received before the client died: the
     held request is forwarded after the kill and the tests wait until it is done.
     """
-    assert stack.proxy.wait_for(lambda log_: held(stack.proxy.seen(method, path or stack.jobruns)), WAIT), \
+    assert stack.proxy.wait_for(lambda log_: held(stack.proxy.seen(method, path or stack.jobruns), count), WAIT), \
         stack.log(log)
     killed = kill_session(proc)
     assert proc.returncode == -signal.SIGKILL

@@ -41,13 +41,14 @@ KILL_RESTART = [slow(HOLD)]  # StartJobRun of the one job whose spec changed
 KILL_STOP = [slow(HOLD)]  # CancelJobRun of a stopBeforeStart restart
 KILL_READ = [slow(HOLD)]  # GetJobRun of a `pulumi refresh`
 KILL_TAG = [slow(HOLD)]  # TagResource of an update in place
+KILL_ALL = [slow(HOLD)] * len(JOBS)  # every StartJobRun of an update at the engine's default parallelism
 DENIED = [status(403, "AccessDeniedException")]
 #: Each test case: the fault the test itself makes (a SIGKILL), and the plans it queues at the proxy.
 CASES = {
     "unchanged": ("sigkill", [KILL_CREATE]), "edited": ("sigkill", [KILL_CREATE]),
     "removed": ("sigkill", [KILL_CREATE]), "restart": ("sigkill", [KILL_RESTART]),
     "stopBeforeStart restart": ("sigkill", [KILL_RESTART]), "stop": ("sigkill", [KILL_STOP]),
-    "tag update": ("sigkill", [KILL_TAG]),
+    "tag update": ("sigkill", [KILL_TAG]), "parallel": ("sigkill", [KILL_ALL]),
     "refresh": ("sigkill_refresh", [KILL_READ]), "failures": ("sigkill", [KILL_CREATE, DENIED]),
     "import-pending-creates": ("sigkill", [KILL_CREATE]), "nothing": (None, []),
 }
@@ -158,6 +159,25 @@ def test_spec_unchanged_recover_adopts_the_run_the_killed_update_started(stack, 
     runs = stack.runs()
     assert len(runs) == len(JOBS) and set(Counter(r["clientToken"] for r in runs).values()) == {1}
     assert stack.tracked() == {r["jobRunId"] for r in runs}
+
+
+def test_every_run_in_flight_at_default_parallelism_is_adopted_one_line_each(stack, proxy):
+    """CI runs ``pulumi up`` at the engine's default parallelism: all three creates are in flight at the kill."""
+    proxy.add("POST", stack.jobruns, *KILL_ALL)
+    kill_when_held(stack, stack.start("killed.log", "up", "--yes", "--skip-preview"), "killed.log", count=len(JOBS))
+    pending = stack.pending()
+    assert [op["type"] for op in pending] == ["creating"] * len(JOBS)
+    tokens = [op["resource"]["inputs"]["clientToken"] for op in pending]
+    jobs = [op["resource"]["inputs"]["jobspec"]["jobName"] for op in pending]
+    runs = [stack.run_of(token)["jobRunId"] for token in tokens]
+    code, out, err, calls = recover(stack)
+
+    assert (code, err) == (0, "")
+    assert out == "".join(f"{job}: adopted run {run} (started by the interrupted update)\n"
+                          for job, run in zip(jobs, runs))
+    assert calls == [call for token, run in zip(tokens, runs) for call in (f"StartJobRun {token}", f"GetJobRun {run}")]
+    assert_recovered(stack)
+    assert set(preview_ops(stack).values()) == {"same"}
 
 
 @pytest.mark.parametrize("change", ["edited", "removed"])
