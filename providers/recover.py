@@ -187,6 +187,12 @@ class Recovery:
             raise RecoverError(f"{job}: StartJobRun with the interrupted update's clientToken {token} failed: "
                                f"{_describe(exc)}. {self.unchanged}") from None
         run_id = started["jobRunId"]
+        if any(r.get("id") == run_id for r in resources if r.get("type") == JOBRUN_TYPE and not r.get("delete")):
+            # A clientToken kept while the body changed (an explicit one): the service answered with a run the
+            # state already holds, so the interrupted create started nothing. Stopping it here would stop a
+            # tracked run before its replacement exists.
+            return (f"{job}: dropped the interrupted start: the service answers its clientToken {token} with run "
+                    f"{run_id}, which the state already tracks; change the clientToken with the body")
         now = wants.job(job)
         if now is not None and planning.plan(body, body_of(wants.bodies[now])).action != planning.RESTART:
             return self._adopt(job, sealed, props, started, resources, client, region)
