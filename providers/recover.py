@@ -46,6 +46,8 @@ from providers.pulumi_cli import EngineFailure, PulumiStack, reveal
 
 OK, FAILED, USAGE = 0, 1, 2
 JOBRUN_TYPE = "pulumi-python:dynamic/emrserverless:JobRun"
+#: The engine's pending-operation types, as a line names them.
+STEPS = {"creating": "create", "updating": "update", "deleting": "delete", "reading": "read", "importing": "import"}
 
 
 class RecoverError(Exception):
@@ -160,8 +162,9 @@ class Recovery:
     def _explain(op: dict[str, Any], resources: list[dict[str, Any]]) -> str:
         """The line for a pending operation that is dropped as it is (no AWS call)."""
         res, kind = op["resource"], op.get("type")
+        step = STEPS.get(kind, kind)
         if res.get("type") != JOBRUN_TYPE:
-            return f"{_name(res['urn'])}: dropped the interrupted {kind} of a {res.get('type')} (nothing to resolve)"
+            return f"{_name(res['urn'])}: dropped the interrupted {step} of a {res.get('type')} (nothing to resolve)"
         job = meta(res.get("inputs") or {}).get("jobName") or _name(res["urn"])
         # A pending update records the new inputs without the id; the resource it updates is still in state.
         live = [r.get("id") for r in resources if r["urn"] == res["urn"] and not r.get("delete")]
@@ -172,7 +175,7 @@ class Recovery:
         if kind == "updating":
             return (f"{job}: dropped the interrupted tag update of run {run_id}; the next `pulumi up` "
                     "applies the tags again")
-        return f"{job}: dropped the interrupted {kind} of run {run_id} (it changed nothing in AWS)"
+        return f"{job}: dropped the interrupted {step} of run {run_id} (it changed nothing in AWS)"
 
     # -- a pending create ----------------------------------------------------------------------
 
