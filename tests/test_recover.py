@@ -155,7 +155,8 @@ def test_spec_unchanged_recover_adopts_the_run_the_killed_update_started(stack, 
     assert run in stack.tracked()
     ops = preview_ops(stack)
     assert ops.pop(job) == "same" and sorted(ops.values()) == ["create", "same"]  # one job was never reached
-    stack.ws.run(*UP)
+    up = stack.ws.run(*UP).stdout
+    assert "+ 1 created" in up and "3 unchanged" in up  # the stack and the two runs started before the kill
     runs = stack.runs()
     assert len(runs) == len(JOBS) and set(Counter(r["clientToken"] for r in runs).values()) == {1}
     assert stack.tracked() == {r["jobRunId"] for r in runs}
