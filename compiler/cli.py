@@ -1,4 +1,4 @@
-"""The ``jobspec`` command: lint, compile, import, schema.
+"""The ``jobspec`` command: lint, compile, import, schema, diff, recover.
 
 Exit codes are a contract other tools rely on: 0 clean, 1 findings (errors),
 2 usage or I/O errors. No user error ever ends in a traceback.
@@ -21,6 +21,9 @@ if TYPE_CHECKING:  # lint is imported lazily: `jobspec --help` and `schema` stay
     from compiler.lint import Result
 
 OK, FINDINGS, USAGE = 0, 1, 2
+RECOVER_HELP = ("finish what a killed `pulumi up` left: clear the stack's lock, adopt or cancel the job runs it "
+                "was starting, drop its other pending operations. Never run it while an update of the stack is "
+                "in progress.")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
 
     from compiler.diff import add_parser as add_diff_parser
     add_diff_parser(sub)
+
+    rec = sub.add_parser("recover", help="finish what a killed `pulumi up` left: its lock and pending job runs",
+                         description=RECOVER_HELP)
+    rec.add_argument("--stack", required=True, help="the Pulumi stack (backend and secrets from the environment)")
+    rec.add_argument("--cwd", default=".", help="the Pulumi project folder (default: the current folder)")
     return p
 
 
@@ -146,7 +154,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return command(args)
 
 
-COMMANDS = {"lint": cmd_lint, "compile": cmd_compile, "import": cmd_import, "schema": cmd_schema, "diff": cmd_diff}
+def cmd_recover(args: argparse.Namespace) -> int:
+    from providers.recover import command  # the Pulumi SDK and boto3 load only for this command
+    return command(args)
+
+
+COMMANDS = {"lint": cmd_lint, "compile": cmd_compile, "import": cmd_import, "schema": cmd_schema, "diff": cmd_diff,
+            "recover": cmd_recover}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

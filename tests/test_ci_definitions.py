@@ -89,6 +89,16 @@ def test_every_jobspec_call_in_a_workflow_is_a_listed_subcommand(path, listed_su
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_jobspec_call_in_a_workflow_parses_with_the_cli_s_own_parser(path, capsys):
+    """Options too: a renamed or removed flag fails here, not on GitHub (exit 2 is argparse's refusal)."""
+    for args in jobspec_calls(path):
+        try:
+            cli._parser().parse_args(args)
+        except SystemExit as exit_:
+            pytest.fail(f"{path.name}: `jobspec {' '.join(args)}` exits {exit_.code}: {capsys.readouterr().err}")
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_every_make_call_in_a_workflow_names_a_makefile_target(path):
     calls = make_calls(path)
     assert calls, f"{path.name} runs no make target"
@@ -136,6 +146,27 @@ def test_main_workflow_runs_pulumi_up_on_push_to_main_one_run_at_a_time():
     assert triggers(workflow)["push"]["branches"] == ["main"]
     assert workflow["concurrency"]["group"] and workflow["concurrency"]["cancel-in-progress"] is False
     assert any("pulumi up --yes" in script for script in run_scripts(REPO / ".github" / "workflows" / "main.yml"))
+
+
+def test_main_workflow_recovers_an_interrupted_deploy_before_pulumi_up_with_the_same_backend():
+    """``jobspec recover`` runs on every deploy, before ``pulumi up``, on the same stack, backend and secrets.
+
+    It needs AWS credentials (it asks the service about the runs a killed update
+    started), and the concurrency group is what makes clearing a lock there safe.
+    """
+    workflow = load(REPO / ".github" / "workflows" / "main.yml")
+    run_steps = [s for s in steps(workflow) if "run" in s]
+    (recover,) = [i for i, s in enumerate(run_steps)
+                  if words_after("jobspec", s["run"])[:1] == [["recover", "--stack", "$STACK"]]]
+    (up,) = [i for i, s in enumerate(run_steps) if "pulumi up --yes" in s["run"]]
+    assert recover < up
+    assert run_steps[recover]["env"] == run_steps[up]["env"]
+    assert '--stack "$STACK"' in run_steps[up]["run"]
+    all_steps = steps(workflow)
+    (credentials,) = [i for i, s in enumerate(all_steps)
+                      if s.get("uses", "").startswith("aws-actions/configure-aws-credentials@")]
+    assert credentials < all_steps.index(run_steps[recover])
+    assert workflow["concurrency"]["cancel-in-progress"] is False
 
 
 # -- pre-commit ----------------------------------------------------------------------------------------

@@ -236,6 +236,29 @@ def test_import_of_a_folder_is_a_usage_error(project, capsys):
         2, "", "jobspec: import takes one JSON file (a StartJobRun body); bodies is a folder\n")
 
 
+# -- recover (its runs through the real engine: tests/test_recover.py) ------------------------------------------
+
+def test_recover_needs_a_stack(project, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["recover"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "jobspec: error: the following arguments are required: --stack"
+
+
+def test_recover_outside_a_pulumi_project_is_a_usage_error(project, capsys):
+    code, out, err = run(capsys, "recover", "--stack", "dev", "--cwd", "jobs")
+    assert (code, out, err) == (2, "", "jobspec recover: jobs is not a Pulumi project folder (no Pulumi.yaml); pass --cwd\n")
+
+
+def test_recover_without_the_pulumi_cli_says_so_and_exits_1(project, capsys, monkeypatch):
+    project.write("Pulumi.yaml", "name: jobs\nruntime: python\n")
+    monkeypatch.setenv("PATH", str(project.root / "empty"))
+    code, out, err = run(capsys, "recover", "--stack", "dev")
+    assert (code, out) == (1, "")
+    assert err == ("jobspec recover: stack dev: `pulumi` is not on PATH; install the Pulumi CLI (`make engine` "
+                   "builds it into .tools/pulumi/bin) and run again.\n")
+
+
 # -- the examples in the repository ----------------------------------------------------------------------------
 
 def test_every_example_round_trips_through_import(project, capsys, monkeypatch):

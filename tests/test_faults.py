@@ -32,6 +32,7 @@ from pathlib import Path
 import pytest
 
 import test_engine_faults as engine
+import test_recover as recovery
 from compiler.compile import compile_document
 from compiler.lint import lint_paths
 from providers import aws
@@ -304,10 +305,12 @@ LABELS = {
     ("status", 503): "HTTP 503 `ServiceUnavailableException`",
     ("throttle", 400): "HTTP 400 `ThrottlingException` (retried)",
     ("status", 400): "HTTP 400 `ValidationException` (must not be retried)",
+    ("status", 403): "HTTP 403 `AccessDeniedException` (not retried)",
     ("reset", None): "connection reset before the endpoint got the request",
     ("forward_then_reset", None): "connection reset after the endpoint acted (answer lost)",
     ("slow", None): "slow answer (held, then forwarded)",
     "sigkill": "SIGKILL of every process of `pulumi up`, mid-update",
+    "sigkill_refresh": "SIGKILL of every process of `pulumi refresh`, mid-refresh",
     "concurrent_up": "a second `pulumi up` while the first holds the lock",
 }
 
@@ -316,25 +319,36 @@ def _count(plans) -> Counter:
     return Counter(LABELS[(f.kind, f.status)] for plan in plans for f in plan if f.kind != "forward")
 
 
+def _columns() -> dict[str, Counter]:
+    """Faults applied, per test file: the proxy's plans plus the faults the tests make themselves."""
+    def at(plans, events) -> Counter:
+        return _count(plans) + Counter({LABELS[k]: n for k, n in events.items()})
+
+    return {
+        "tests/test_faults.py": _count(provider_plans()),
+        "tests/test_engine_faults.py": at(engine.ENGINE_PLANS.values(), engine.ENGINE_EVENTS),
+        "tests/test_recover.py": at(recovery.RECOVER_PLANS, recovery.RECOVER_EVENTS),
+    }
+
+
 def fault_table() -> str:
-    provider = _count(provider_plans())
-    at_engine = _count(engine.ENGINE_PLANS.values()) + Counter({LABELS[k]: n for k, n in engine.ENGINE_EVENTS.items()})
-    rows = ["| Fault injected | tests/test_faults.py | tests/test_engine_faults.py | Total |",
-            "| --- | ---: | ---: | ---: |"]
+    columns = _columns()
+    rows = ["| Fault injected | " + " | ".join(columns) + " | Total |",
+            "| --- |" + " ---: |" * (len(columns) + 1)]
     for label in dict.fromkeys(v for v in LABELS.values()):
-        rows.append(f"| {label} | {provider[label]} | {at_engine[label]} | {provider[label] + at_engine[label]} |")
-    a, b = sum(provider.values()), sum(at_engine.values())
-    rows.append(f"| **all faults** | **{a}** | **{b}** | **{a + b}** |")
+        counts = [column[label] for column in columns.values()]
+        rows.append(f"| {label} | " + " | ".join(map(str, counts)) + f" | {sum(counts)} |")
+    sums = [sum(column.values()) for column in columns.values()]
+    rows.append("| **all faults** | " + " | ".join(f"**{n}**" for n in sums) + f" | **{sum(sums)}** |")
     return "\n".join(rows)
 
 
 def figures() -> dict[str, str]:
-    total = sum(_count([*provider_plans(), *engine.ENGINE_PLANS.values()]).values()) \
-        + sum(engine.ENGINE_EVENTS.values())
     return {
-        "Faults injected": str(total),
+        "Faults injected": str(sum(sum(column.values()) for column in _columns().values())),
         "Runs duplicated": str(RUNS_DUPLICATED + engine.RUNS_DUPLICATED),
         "Runs lost": str(RUNS_LOST + engine.RUNS_LOST),
+        "Runs untracked after recovery": str(recovery.RUNS_UNTRACKED_AFTER_RECOVERY),
     }
 
 
