@@ -1,11 +1,13 @@
-"""The StartJobRun body each job of a stack wants now, computed as the Pulumi program computes it.
+"""The StartJobRun body each job of a stack wants now: one computation for the program and recover.
 
-The same steps as ``providers.program.declare_jobs`` without declaring resources
-(so it runs outside the engine): lint every spec for the stack, with the stack's
-deploy-time overrides (``jobspec:applicationId``, ``jobspec:executionRoleArn``);
-any error stops, as it stops ``pulumi up``; then compile each spec, with the
-applications and roles the stack declares (``application: etl``) resolved from the
-stack's state, where the program gets them from the same resources.
+``lint_stack``, ``empty_stack`` and ``compile_jobs`` are the steps the Pulumi program
+(``providers.program.declare_jobs``) takes before it declares resources, and
+``desired`` takes them outside the engine for ``jobspec recover``: lint every spec
+for the stack with the stack's deploy-time overrides (``jobspec:applicationId``,
+``jobspec:executionRoleArn``), any error stops; a stack with no specs stops unless it
+allows it; then compile each spec, with the applications and roles the stack
+declares (``application: etl``) resolved (from the resources in the program, from
+the stack's state in recover).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from compiler.compile import compile_document, job_name, reference
+from compiler.document import Document
 from compiler.formatters import text
-from compiler.lint import lint_paths
+from compiler.lint import Result, lint_paths
 
 #: Stack config the program reads (providers/program.py): its keys, and the default folder.
 SPECS_KEY, DEFAULT_SPECS = "jobspec:specs", "jobspecs"
@@ -73,13 +76,31 @@ def state_resolver(resources: list[dict[str, Any]]) -> Callable[[str, str], Any]
     return resolve
 
 
+def lint_stack(folder: str | Path, stack: str, overrides: dict[str, Any] | None) -> Result:
+    """Every spec under ``folder`` linted for ``stack`` only, with the deploy-time overrides."""
+    return lint_paths([folder], stack=stack, all_stacks=False, overrides=overrides)
+
+
+def empty_stack(folder: str | Path, stack: str) -> str:
+    """Why a stack with no specs is refused, and how to mean it."""
+    # Cancelling every run because a folder came out empty would be a mistake, not a change of plan.
+    return (f"no job specs in {folder} for stack {stack}. With no specs, `pulumi up` would cancel every run this "
+            "stack tracks: check the folder (and the stack's `jobspec:specs`), or, to stop them all on purpose, "
+            f"`pulumi config set {ALLOW_EMPTY} true`.")
+
+
+def compile_jobs(documents: list[Document], resolve: Callable[[str, str], Any]) -> dict[str, tuple[Document, dict]]:
+    """Job name → (its document, the body it wants), references resolved by ``resolve(kind, name)``."""
+    return {job_name(doc): (doc, compile_document(doc, resolve)) for doc in documents}
+
+
 def desired(cwd: Path, stack: str, config: dict[str, str], resolve: Callable[[str, str], Any]) -> Desired:
     """Every job of ``stack`` with the body it wants; SpecsError when the specs cannot tell."""
     folder = config.get(SPECS_KEY) or DEFAULT_SPECS
     path = Path(folder) if Path(folder).is_absolute() else cwd / folder
     if not path.is_dir():
         raise SpecsError(f"the specs folder {folder} (stack config {SPECS_KEY}) does not exist in {cwd}")
-    result = lint_paths([path], stack=stack, all_stacks=False, overrides=overrides(config))
+    result = lint_stack(path, stack, overrides(config))
     errors = [f for f in result.findings if f.severity == "error"]
     if errors:
         quoted = "; ".join(text.line(f) for f in errors[:QUOTED])
@@ -87,13 +108,10 @@ def desired(cwd: Path, stack: str, config: dict[str, str], resolve: Callable[[st
         raise SpecsError(f"the specs in {folder} have errors for stack {stack}, so which runs they want is unknown "
                          f"(`pulumi up` would fail on them too): {quoted}{more}")
     if not result.documents and config.get(ALLOW_EMPTY, "").lower() != "true":
-        # Cancelling every interrupted run because a folder came out empty would be a mistake, not a change of plan.
-        raise SpecsError(f"the specs folder {folder} has no spec for stack {stack}; if that is meant, set "
-                         f"`pulumi config set {ALLOW_EMPTY} true`")
+        raise SpecsError(empty_stack(folder, stack))
     out = Desired(folder)
-    for doc in result.documents:
-        name = job_name(doc)
-        out.bodies[name] = compile_document(doc, resolve)
+    for name, (doc, body) in compile_jobs(result.documents, resolve).items():
+        out.bodies[name] = body
         for old in doc.data.get("previousNames") or []:
             out.renamed[str(old)] = name
     return out

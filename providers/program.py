@@ -21,16 +21,13 @@ from typing import Any
 import pulumi
 
 from compiler import collector
-from compiler.compile import compile_document, job_name, references
+from compiler.compile import references
 from compiler.findings import Finding
 from compiler.formatters import text
-from compiler.lint import lint_paths
 from providers import preflight
+from providers.desired import OVERRIDABLE, compile_jobs, empty_stack, lint_stack
 from providers.infra import Infra
 from providers.resource import JobRun
-
-OVERRIDABLE = ("applicationId", "executionRoleArn")
-
 
 def _overrides(config: pulumi.Config) -> dict[str, Any]:
     return {key: config.get(key) for key in OVERRIDABLE if config.get(key)}
@@ -40,12 +37,6 @@ def _fail(findings: list[Finding]) -> None:
     errors = [f for f in findings if f.severity == "error"]
     raise pulumi.RunError("job specs have errors; nothing was applied:\n"
                           + "".join(text.line(f) + "\n" for f in errors) + text.summary(findings))
-
-
-def _empty(specs: str | Path, stack: str) -> str:
-    return (f"jobspec: no job specs in {specs} for stack {stack}; nothing was applied. With no specs, `pulumi up` "
-            "would cancel every run this stack tracks: check the folder (and the stack's `jobspec:specs`), or, "
-            "to stop them all on purpose, `pulumi config set jobspec:allowEmpty true`.")
 
 
 def _client_for(region: str | None):
@@ -69,12 +60,12 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
     if not os.path.lexists(specs):
         raise pulumi.RunError(f"jobspec: no such folder: {specs}")
     infra = infra or Infra(None, None)
-    result = lint_paths([specs], stack=stack, all_stacks=False, overrides=overrides)
+    result = lint_stack(specs, stack, overrides)
     for note in result.notes:
         pulumi.log.info(f"jobspec: note: {note.text()}")
     findings = result.findings
     if not result.documents and result.ok and not allow_empty:
-        raise pulumi.RunError(_empty(specs, stack))
+        raise pulumi.RunError(f"jobspec: {empty_stack(specs, stack)} Nothing was applied.")
     unresolved = [doc.finding("E2007", (kind,), why)
                   for doc in result.documents
                   for kind, name in ((k, n) for _, (k, n) in references(doc).items())
@@ -90,12 +81,7 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
     if any(f.severity == "error" for f in findings) or unresolved:
         _fail(sorted(findings + unresolved))
     jobs: dict[str, JobRun] = {}
-    resolve = infra.resolver()
-    for doc in result.documents:
-        name = job_name(doc)
-        body = compile_document(doc)
-        for member, (kind, ref) in references(doc).items():
-            body[member] = resolve(kind, ref)
+    for name, (doc, body) in compile_jobs(result.documents, infra.resolver()).items():
         jobs[name] = JobRun(name, body, spec_file=doc.file, deploy=doc.data.get("deploy"), rerun=doc.data.get("rerun"),
                             token_given="clientToken" in doc.data, previous_names=doc.data.get("previousNames"))
     return jobs

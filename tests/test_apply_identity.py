@@ -196,9 +196,9 @@ def test_without_previous_names_a_rename_starts_the_new_run_before_cancelling_th
 
 # -- nothing vanishes silently ----------------------------------------------------------------------------
 
-EMPTY = ("jobspec: no job specs in jobspecs for stack identity; nothing was applied. With no specs, `pulumi up` would "
-         "cancel every run this stack tracks: check the folder (and the stack's `jobspec:specs`), or, to stop them "
-         "all on purpose, `pulumi config set jobspec:allowEmpty true`.")
+EMPTY = ("jobspec: no job specs in jobspecs for stack identity. With no specs, `pulumi up` would cancel every run "
+         "this stack tracks: check the folder (and the stack's `jobspec:specs`), or, to stop them all on purpose, "
+         "`pulumi config set jobspec:allowEmpty true`. Nothing was applied.")
 
 
 def test_an_emptied_specs_folder_fails_preview_and_up_and_cancels_nothing(stack):

@@ -87,8 +87,9 @@ def test_an_empty_folder_stops_unless_the_stack_allows_it(project):
     (project.root / "jobspecs").mkdir()
     with pytest.raises(SpecsError) as error:
         desired(Path("."), "dev", {}, no_state)
-    assert str(error.value) == ("the specs folder jobspecs has no spec for stack dev; if that is meant, set "
-                                "`pulumi config set jobspec:allowEmpty true`")
+    assert str(error.value) == ("no job specs in jobspecs for stack dev. With no specs, `pulumi up` would cancel every "
+                                "run this stack tracks: check the folder (and the stack's `jobspec:specs`), or, to "
+                                "stop them all on purpose, `pulumi config set jobspec:allowEmpty true`.")
     assert desired(Path("."), "dev", {"jobspec:allowEmpty": "true"}, no_state).bodies == {}
 
 
