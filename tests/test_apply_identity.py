@@ -219,12 +219,15 @@ def test_an_emptied_specs_folder_fails_preview_and_up_and_cancels_nothing(stack)
 def test_a_specs_setting_naming_an_empty_folder_is_refused_too(stack):
     s = stack({"etl.yaml": ETL})
     s.ws.run(*UP)
+    (run,) = s.runs()
+    s.endpoint.set_run_state(s.app, run, "RUNNING")
     (s.ws.project_dir / "elsewhere").mkdir()
     s.ws.run("config", "set", "jobspec:specs", "elsewhere")
+    s.set_mark()
     up = s.ws.run(*UP, check=False)
     assert up.returncode != 0
     assert EMPTY.replace("in jobspecs", "in elsewhere") in " ".join(text(up).split())
-    assert len(s.tracked()) == 1
+    assert s.since_mark() == [] and s.runs() == {run: "RUNNING"} and s.tracked() == {"etl": run}
 
 
 def test_allow_empty_lets_a_stack_stop_every_job_on_purpose(stack):
