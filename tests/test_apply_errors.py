@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import engine_stack
-from tools.fault_proxy import FaultProxy, status
+from tools.fault_proxy import JOBRUNS, FaultProxy, status, throttle
 from tools.local_endpoint import LocalEndpoint
 
 pytestmark = pytest.mark.e2e
@@ -63,10 +63,6 @@ def assert_sentence(proc, sentence: str) -> None:
     assert proc.returncode != 0
     assert "Traceback" not in text and 'File "' not in text, text
     assert sentence in [line.strip() for line in text.splitlines()], text
-
-
-SCENARIOS = ("no credentials", "no region", "access denied", "validation", "unreachable", "tag resource",
-             "run gone at refresh", "waited-for run failed")
 
 
 def test_no_credentials_skip_the_preflight_with_a_note_and_fail_up_with_a_sentence(make_stack):
@@ -126,6 +122,32 @@ def test_an_unreachable_endpoint_is_retried_a_bounded_number_of_times_then_named
     assert ("after 2 attempts (no connection could be made). Check the network and AWS_REGION / "
             "AWS_ENDPOINT_URL_EMR_SERVERLESS, then run `pulumi up` again (a retry sends the same clientToken, so "
             "nothing starts twice).") in text
+
+
+def test_throttling_past_the_bounded_retries_says_a_retry_is_safe(make_stack, endpoint):
+    app, _, ws = make_stack(JOBSPEC_AWS_MAX_ATTEMPTS="2")
+    with FaultProxy(endpoint.url) as proxy:
+        proxy.add("POST", JOBRUNS, throttle(), throttle())
+        ws.extra_env["AWS_ENDPOINT_URL_EMR_SERVERLESS"] = proxy.url
+        up = ws.run(*UP, check=False)
+        assert [s.fault for s in proxy.seen("POST", JOBRUNS)] == ["throttle", "throttle"]
+    assert_sentence(up, (
+        "error: etl (jobspecs/etl.yaml): StartJobRun failed: ThrottlingException: injected by fault proxy: throttle. "
+        "Still throttled after 2 attempts: run `pulumi up` again later (a retry sends the same clientToken, so "
+        "nothing starts twice)."))
+    assert endpoint.job_runs(app) == []
+
+
+def test_an_application_gone_between_preview_and_up_is_named(make_stack, endpoint):
+    """The preflight found it; the service says it is gone when the run is asked for."""
+    app, _, ws = make_stack()
+    with FaultProxy(endpoint.url) as proxy:
+        proxy.add("POST", JOBRUNS, status(404, "ResourceNotFoundException"))
+        ws.extra_env["AWS_ENDPOINT_URL_EMR_SERVERLESS"] = proxy.url
+        up = ws.run(*UP, check=False)
+    assert_sentence(up, (
+        "error: etl (jobspecs/etl.yaml): StartJobRun failed: ResourceNotFoundException: injected by fault proxy: "
+        "status. Check applicationId (or the stack's jobspec:applicationId) and the region."))
 
 
 def test_a_failed_tag_resource_names_the_job_and_keeps_the_run(make_stack, endpoint):

@@ -43,6 +43,8 @@ FIGURES: dict[str, list[str]] = {
             "test_access_denied_names_the_job_the_code_and_the_permission",
             "test_a_request_the_service_refuses_names_its_message",
             "test_an_unreachable_endpoint_is_retried_a_bounded_number_of_times_then_named",
+            "test_throttling_past_the_bounded_retries_says_a_retry_is_safe",
+            "test_an_application_gone_between_preview_and_up_is_named",
             "test_a_failed_tag_resource_names_the_job_and_keeps_the_run",
             "test_a_run_gone_at_refresh_says_how_to_drop_it",
             "test_a_waited_for_run_that_failed_fails_up_with_its_state_details")),
