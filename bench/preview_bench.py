@@ -28,9 +28,12 @@ from pathlib import Path
 
 from compiler import model
 from tools.engine import PREVIEW_ENV, REPO, PulumiWorkspace, pulumi_bin_dir, scratch_project
-from tools.local_endpoint import ROLE_ARN
+from tools.local_endpoint import ROLE_ARN, LocalEndpoint
 
 SIZES = (10, 100, 300)
+#: The application every bench spec names; the local endpoint holds it, so the program's preflight
+#: (one GetApplication per preview, providers/preflight.py) is measured as a CI preview with credentials pays it.
+APPLICATION = "00benchapp00001"
 REPEATS = int(os.environ.get("JOBSPEC_BENCH_REPEATS", "5"))
 #: (label, environment for the preview): jobspec's preview environment, then the engine default.
 SETTINGS = (("jobspec preview env", PREVIEW_ENV),
@@ -72,10 +75,9 @@ def timed_preview(ws: PulumiWorkspace) -> float:
     return time.perf_counter() - start
 
 
-def _workspaces(root: Path, bin_dir: Path, setting: dict[str, str]) -> dict[str, PulumiWorkspace]:
+def _workspaces(root: Path, bin_dir: Path, setting: dict[str, str], aws: dict[str, str]) -> dict[str, PulumiWorkspace]:
     # The repository on PYTHONPATH: the baseline's provider imports from bench/ (by reference, as jobspec's does).
-    env = {"AWS_REGION": "us-east-1", "JOBSPEC_BENCH_BODIES": str(root / "bodies.json"), "PYTHONPATH": str(REPO),
-           **setting}
+    env = {**aws, "JOBSPEC_BENCH_BODIES": str(root / "bodies.json"), "PYTHONPATH": str(REPO), **setting}
     return {
         "jobspec": PulumiWorkspace(root / "ours", root / "state-ours", "bench", env, bin_dir),
         "noop": PulumiWorkspace(root / "noop", root / "state-noop", "bench", env, bin_dir),
@@ -89,7 +91,7 @@ def _projects(root: Path, n: int) -> None:
     scratch_project(root / "ours", "bench-ours")
     specs.mkdir()
     (specs / "_defaults.yaml").write_text(
-        f"defaults:\n  applicationId: 00benchapp00001\n  executionRoleArn: {ROLE_ARN}\n")
+        f"defaults:\n  applicationId: {APPLICATION}\n  executionRoleArn: {ROLE_ARN}\n")
     for i in range(n):
         (specs / f"job-{i:04d}.yaml").write_text(spec_text(i))
     bodies = json.loads(subprocess.run([sys.executable, "-m", "compiler", "compile", str(specs), "--stack", "bench"],
@@ -102,27 +104,35 @@ def _projects(root: Path, n: int) -> None:
 def run(sizes: tuple[int, ...] = SIZES) -> list[dict]:
     bin_dir = pulumi_bin_dir()
     rows = []
-    for n in sizes:
-        with tempfile.TemporaryDirectory(prefix="jobspec-preview-bench-") as tmp:
-            root = Path(tmp)
-            _projects(root, n)
-            for label, setting in SETTINGS:
-                spaces = _workspaces(root, bin_dir, setting)
-                for ws in spaces.values():
-                    ws.init()
-                    timed_preview(ws)  # warm-up: bytecode, plugin start, file caches
-                times: dict[str, list[float]] = {key: [] for key in spaces}
-                for _ in range(REPEATS):  # interleaved, so drift hits all alike
-                    for key, ws in spaces.items():
-                        times[key].append(timed_preview(ws))
-                m = {key: statistics.median(values) for key, values in times.items()}
-                rows.append({"specs": n, "setting": label, "jobspec_s": m["jobspec"], "noop_s": m["noop"],
-                             "ratio": m["jobspec"] / m["noop"], "noop_secrets_s": m["noop_secrets"],
-                             "ratio_secrets": m["jobspec"] / m["noop_secrets"],
-                             "per_job_ms": 1000 * m["jobspec"] / n, "noop_per_job_ms": 1000 * m["noop"] / n})
-                print(f"preview {n:>4} specs, {label}: jobspec {m['jobspec']:.2f}s, do-nothing {m['noop']:.2f}s "
-                      f"({m['jobspec'] / m['noop']:.2f}x), do-nothing with the same secrets {m['noop_secrets']:.2f}s "
-                      f"({m['jobspec'] / m['noop_secrets']:.2f}x)", file=sys.stderr)
+    with LocalEndpoint() as endpoint:
+        endpoint.create_application("bench", application_id=APPLICATION)
+        for n in sizes:
+            rows += _run_size(n, bin_dir, endpoint.env())
+    return rows
+
+
+def _run_size(n: int, bin_dir: Path, aws: dict[str, str]) -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="jobspec-preview-bench-") as tmp:
+        root = Path(tmp)
+        _projects(root, n)
+        for label, setting in SETTINGS:
+            spaces = _workspaces(root, bin_dir, setting, aws)
+            for ws in spaces.values():
+                ws.init()
+                timed_preview(ws)  # warm-up: bytecode, plugin start, file caches
+            times: dict[str, list[float]] = {key: [] for key in spaces}
+            for _ in range(REPEATS):  # interleaved, so drift hits all alike
+                for key, ws in spaces.items():
+                    times[key].append(timed_preview(ws))
+            m = {key: statistics.median(values) for key, values in times.items()}
+            rows.append({"specs": n, "setting": label, "jobspec_s": m["jobspec"], "noop_s": m["noop"],
+                         "ratio": m["jobspec"] / m["noop"], "noop_secrets_s": m["noop_secrets"],
+                         "ratio_secrets": m["jobspec"] / m["noop_secrets"],
+                         "per_job_ms": 1000 * m["jobspec"] / n, "noop_per_job_ms": 1000 * m["noop"] / n})
+            print(f"preview {n:>4} specs, {label}: jobspec {m['jobspec']:.2f}s, do-nothing {m['noop']:.2f}s "
+                  f"({m['jobspec'] / m['noop']:.2f}x), do-nothing with the same secrets {m['noop_secrets']:.2f}s "
+                  f"({m['jobspec'] / m['noop_secrets']:.2f}x)", file=sys.stderr)
     return rows
 
 
