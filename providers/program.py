@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pulumi
 
@@ -29,6 +29,7 @@ from providers.desired import OVERRIDABLE, compile_jobs, empty_stack, lint_stack
 from providers.infra import Infra
 from providers.resource import JobRun
 
+
 def _overrides(config: pulumi.Config) -> dict[str, Any]:
     return {key: config.get(key) for key in OVERRIDABLE if config.get(key)}
 
@@ -39,8 +40,9 @@ def _fail(findings: list[Finding]) -> None:
                           + "".join(text.line(f) + "\n" for f in errors) + text.summary(findings))
 
 
-def _client_for(region: str | None):
-    def make():
+def _client_for(region: str | None) -> Callable[[], Any]:
+    """Makes the preflight's client when it is needed (boto3 is imported then, and only then)."""
+    def make() -> Any:
         from providers import aws
         return aws.emr_client(region, attempts=preflight.ATTEMPTS)
     return make

@@ -159,6 +159,34 @@ def test_stop_before_start_deletes_the_old_run_first():
     assert result.delete_before_replace is True
 
 
+def test_a_rename_whose_only_change_is_the_derived_token_restarts_nothing():
+    renamed = props({**BODY, "clientToken": "js1-renamed"}, jobName="orders-etl")
+    result = JobRunProvider().diff("id", props(BODY, jobName="etl"), renamed)
+    assert (result.changes, result.replaces, result.delete_before_replace) == (True, [], False)
+
+
+def test_a_rename_with_a_new_rerun_value_restarts():
+    renamed = props({**BODY, "clientToken": "js1-renamed"}, jobName="orders-etl", rerun=2)
+    assert JobRunProvider().diff("id", props(BODY, jobName="etl"), renamed).replaces == ["clientToken"]
+
+
+def test_a_rename_with_a_token_the_spec_fixes_restarts():
+    renamed = props({**BODY, "clientToken": "mine-2"}, jobName="orders-etl", clientTokenGiven=True)
+    assert JobRunProvider().diff("id", props(BODY, jobName="etl"), renamed).replaces == ["clientToken"]
+
+
+def test_check_refuses_a_body_change_under_the_same_token():
+    new = {**BODY, "jobDriver": {"sparkSubmit": {"entryPoint": "s3://b/v2.py"}}}
+    (failure,) = JobRunProvider().check(props(BODY), props(new)).failures
+    assert failure.property == "clientToken"
+    assert failure.reason.startswith("job.yaml: clientToken 'js1-aaa' is fixed, and the request body changed (jobDriver).")
+
+
+def test_check_accepts_a_tag_change_under_the_same_token():
+    new = {**BODY, "tags": {"team": "data"}}
+    assert JobRunProvider().check(props(BODY), props(new)).failures == []
+
+
 def test_a_jobspec_key_change_is_an_in_place_update():
     result = JobRunProvider().diff("id", props(BODY), props(BODY, specFile="jobs/moved.yaml"))
     assert (result.changes, result.replaces) == (True, [])

@@ -109,6 +109,15 @@ def test_wait_fails_the_update_with_state_details_and_the_rerun_hint(stub):
         "to start the job again.")
 
 
+def test_a_started_run_whose_state_cannot_be_read_is_still_recorded(stub):
+    """StartJobRun succeeded: failing the create now would leave a running run out of state."""
+    expect_start(stub)
+    stub.add_client_error("get_job_run", service_error_code="InternalServerException", http_status_code=500)
+    outs = JobRunProvider().create(props()).outs
+    assert (outs["jobRunId"], outs["arn"], outs["state"]) == (RUN, ARN, "SUBMITTED")
+    assert outs["stateDetails"] == "state not read yet; `pulumi refresh` reads it"
+
+
 def test_wait_is_bounded_by_its_timeout_and_cancels_the_run_it_gave_up_on(stub, monkeypatch):
     """A failed create leaves nothing in state: a run left going would be tracked by nobody."""
     clock = iter(range(0, 1000, 30))
