@@ -14,6 +14,8 @@ Stack config (all optional):
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import os
 from pathlib import Path
 from typing import Any, Callable
@@ -50,13 +52,18 @@ def _client_for(region: str | None) -> Callable[[], Any]:
 
 def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None = None,
                  infra: Infra | None = None, allow_empty: bool = False, region: str | None = None,
-                 check_service: bool = True) -> dict[str, JobRun]:
+                 check_service: bool = True, defer_service_check: bool = False) -> dict[str, JobRun]:
     """Lint and compile every spec for ``stack``; declare one JobRun each. Raises RunError on findings.
 
     Every spec is checked (and, with ``check_service``, each application read from the
     service: providers/preflight.py) before any resource is declared, so one bad spec
     stops the whole preview or update and nothing is half-applied. So does a folder
     with no specs, unless ``allow_empty``: it would cancel every run of the stack.
+
+    ``defer_service_check`` (previews only, where declaring a resource starts nothing)
+    reads the applications in a thread while the resources are declared, and fails the
+    program once it knows: the read then costs a preview no wall time. An update always
+    reads them first.
     """
     # lexists: a path too long or under a folder that cannot be entered is the linter's to report (E0009).
     if not os.path.lexists(specs):
@@ -72,21 +79,54 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
                   for doc in result.documents
                   for kind, name in ((k, n) for _, (k, n) in references(doc).items())
                   if (why := infra.missing(kind, name))]
-    if result.ok and not unresolved and check_service:
-        outcome = preflight.check(result.documents, findings, _client_for(region))
-        findings = outcome.findings
-        if outcome.note:
-            pulumi.log.info(f"jobspec: note: {outcome.note}")
+    service = result.ok and not unresolved and check_service
+    later = None
+    if service and defer_service_check:
+        later = _in_thread(lambda: preflight.check(result.documents, findings, _client_for(region)))
+        _report([f for f in findings if f.rule != "W2010"], unresolved)  # the release decides W2010
+    elif service:
+        _report(_outcome(preflight.check(result.documents, findings, _client_for(region))), unresolved)
+    else:
+        _report(findings, unresolved)
+    jobs: dict[str, JobRun] = {}
+    for name, (doc, body) in compile_jobs(result.documents, infra.resolver()).items():
+        jobs[name] = JobRun(name, body, spec_file=doc.file, deploy=doc.data.get("deploy"), rerun=doc.data.get("rerun"),
+                            token_given="clientToken" in doc.data, previous_names=doc.data.get("previousNames"))
+    if later is not None:
+        pulumi.run(lambda: _after(later))
+    return jobs
+
+
+def _report(findings: list[Finding], unresolved: list[Finding]) -> None:
+    """Warnings to the log; errors fail the program (RunError) with every finding."""
     for finding in findings:
         if finding.severity != "error":
             pulumi.log.warn(text.line(finding))
     if any(f.severity == "error" for f in findings) or unresolved:
         _fail(sorted(findings + unresolved))
-    jobs: dict[str, JobRun] = {}
-    for name, (doc, body) in compile_jobs(result.documents, infra.resolver()).items():
-        jobs[name] = JobRun(name, body, spec_file=doc.file, deploy=doc.data.get("deploy"), rerun=doc.data.get("rerun"),
-                            token_given="clientToken" in doc.data, previous_names=doc.data.get("previousNames"))
-    return jobs
+
+
+def _outcome(outcome: preflight.Outcome) -> list[Finding]:
+    if outcome.note:
+        pulumi.log.info(f"jobspec: note: {outcome.note}")
+    return outcome.findings
+
+
+def _in_thread(work: Callable[[], Any]) -> concurrent.futures.Future:
+    executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobspec-preflight")
+    future = executor.submit(work)
+    executor.shutdown(wait=False)
+    return future
+
+
+async def _after(later: concurrent.futures.Future) -> None:
+    """The deferred preflight's findings: W2010 as its release decided, errors fail the preview."""
+    findings = _outcome(await asyncio.wrap_future(later))
+    for finding in findings:
+        if finding.rule == "W2010":
+            pulumi.log.warn(text.line(finding))
+    if any(f.severity == "error" for f in findings):
+        _fail(sorted(findings))
 
 
 def _job_outputs(jobs: dict[str, JobRun]) -> pulumi.Output:
@@ -118,5 +158,6 @@ def main() -> None:
     infra = Infra(config.get_object("applications"), config.get_object("roles"))
     region = pulumi.Config("aws").get("region")
     jobs = declare_jobs(config.get("specs") or "jobspecs", pulumi.get_stack(), _overrides(config), infra,
-                        allow_empty=bool(config.get_bool("allowEmpty")), region=region)
+                        allow_empty=bool(config.get_bool("allowEmpty")), region=region,
+                        defer_service_check=pulumi.runtime.is_dry_run())
     pulumi.export("jobs", _job_outputs(jobs))
