@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from compiler import plan as planning
-from providers import aws
+from providers import aws, errors
 from providers.desired import Desired, SpecsError, desired, state_resolver
 from providers.jobrun import OUTPUT_KEYS, JobRunError, JobRunProvider, body_of, meta
 from providers.pulumi_cli import EngineFailure, PulumiStack, reveal
@@ -73,7 +73,12 @@ def command(args: argparse.Namespace) -> int:
 
 
 def _describe(exc: Exception) -> str:
-    """An AWS failure in one clause: the error code and message, or botocore's own sentence."""
+    """An AWS failure in one clause: the error code and message, or botocore's own sentence.
+
+    Anything that is not an AWS failure is a bug in jobspec: re-raised, traceback and all.
+    """
+    if errors.describe(exc, "") is None:
+        raise exc
     code = aws.error_code(exc)
     message = (getattr(exc, "response", None) or {}).get("Error", {}).get("Message", "")
     return f"{code}: {message}" if code else str(exc)
