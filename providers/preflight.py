@@ -87,6 +87,7 @@ def fetch(client_for: Callable[[], Any], app_ids: list[str]) -> tuple[dict[str, 
 
     Raises Skipped when the service cannot be asked.
     """
+    from providers.aws import error_code
     from providers.errors import describe
 
     found: dict[str, Application | None] = {}
@@ -96,7 +97,7 @@ def fetch(client_for: Callable[[], Any], app_ids: list[str]) -> tuple[dict[str, 
             try:
                 found[app] = Application.from_api(client.get_application(applicationId=app)["application"])
             except Exception as exc:  # noqa: BLE001 - "not found" is an answer; the rest is handled below
-                if _code(exc) != "ResourceNotFoundException":
+                if error_code(exc) != "ResourceNotFoundException":
                     raise
                 found[app] = None
     except Exception as exc:  # noqa: BLE001 - AWS failures skip the check; anything else is a bug
@@ -105,11 +106,6 @@ def fetch(client_for: Callable[[], Any], app_ids: list[str]) -> tuple[dict[str, 
             raise
         raise Skipped(f"applications not checked against the service: {said}") from None
     return found, getattr(getattr(client, "meta", None), "region_name", None)
-
-
-def _code(exc: BaseException) -> str | None:
-    response = getattr(exc, "response", None)
-    return response.get("Error", {}).get("Code") if isinstance(response, dict) else None
 
 
 def findings_for(documents: list[Document], apps: dict[str, Application | None], region: str | None,
