@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from compiler import __version__
@@ -47,8 +48,15 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("path")
     comp.add_argument("--stack", help="apply this stack's overrides")
 
-    imp = sub.add_parser("import", help="print a job spec for an existing StartJobRun body (JSON)")
-    imp.add_argument("body", help="one StartJobRun request body as a JSON file (what `jobspec compile FILE` prints)")
+    imp = sub.add_parser("import", help="a job spec for each existing StartJobRun body (JSON)",
+                         description="Print the job spec of one StartJobRun request body, or write one spec per "
+                                     "body into a folder (--out).")
+    imp.add_argument("inputs", nargs="+", metavar="FILE",
+                     help="a StartJobRun request body as a JSON file (what `aws ... --cli-input-json` takes); - for stdin")
+    imp.add_argument("--out", metavar="DIR", help="write one spec per body into DIR, named after its job "
+                     "(needed for several inputs; never overwrites)")
+    imp.add_argument("--keep-client-token", action="store_true",
+                     help="keep a body's clientToken (by default it is dropped: a fixed token blocks re-runs and edits)")
 
     sub.add_parser("schema", help="print the JSON Schema of the job spec language")
 
@@ -128,18 +136,57 @@ def cmd_compile(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from compiler.importer import import_file
-    if _missing([args.body]):
-        print(f"jobspec: no such file: {args.body}", file=sys.stderr)
+    from compiler import import_out
+    from compiler.importer import STDIN, Options, import_path
+    inputs = args.inputs
+    if len(inputs) > 1 and not args.out:
+        print("jobspec: import of several bodies needs --out DIR (one spec file each)", file=sys.stderr)
         return USAGE
-    if os.path.isdir(args.body):
-        print(f"jobspec: import takes one JSON file (a StartJobRun body); {args.body} is a folder", file=sys.stderr)
+    if inputs.count(STDIN) > 1:
+        print("jobspec: - (stdin) can be given once", file=sys.stderr)
         return USAGE
-    text, findings = import_file(args.body)
-    if text is None:
+    missing = _missing([path for path in inputs if path != STDIN])
+    if missing:
+        print(f"jobspec: no such file: {', '.join(missing)}", file=sys.stderr)
+        return USAGE
+    folders = [path for path in inputs if path != STDIN and os.path.isdir(path)]
+    if folders:
+        print(f"jobspec: import takes JSON files (StartJobRun bodies); {', '.join(folders)} "
+              f"{'is a folder' if len(folders) == 1 else 'are folders'}", file=sys.stderr)
+        return USAGE
+    options = Options(keep_client_token=args.keep_client_token)
+    imported = [import_path(path, options) for path in inputs]
+    findings = [f for item in imported for f in item.findings]
+    if not all(item.ok for item in imported):
         _print_findings(findings, stream=sys.stderr)
+        if args.out:
+            print(f"jobspec: nothing written: {sum(not item.ok for item in imported)} of {len(imported)} "
+                  "bodies refused", file=sys.stderr)
         return FINDINGS
-    sys.stdout.write(text)
+    if findings:  # warnings only
+        _print_findings(findings, stream=sys.stderr)
+    for item in imported:
+        for text in item.notes:
+            print(f"jobspec: note: {item.file}: {text}", file=sys.stderr)
+    if not args.out:
+        sys.stdout.write(imported[0].text())
+        return OK
+    try:
+        planned = import_out.plan(imported, Path(args.out))
+    except import_out.Conflict as exc:
+        print(f"jobspec: nothing written: {exc}", file=sys.stderr)
+        return USAGE
+    for entry in planned:
+        text = import_out.note(entry)
+        if text:
+            print(f"jobspec: note: {entry.imported.file}: {text}", file=sys.stderr)
+    try:
+        import_out.write(planned)
+    except OSError as exc:
+        print(f"jobspec: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return USAGE
+    for entry in planned:
+        print(f"{entry.path}  <- {entry.imported.file}")
     return OK
 
 

@@ -26,8 +26,10 @@ _STRING_LIKE = (bool, int, float)
 class Explainer:
     """One SpecValidator, reused; ``findings(doc)`` validates and words every error."""
 
-    def __init__(self, schema: dict[str, Any], registry: dict[str, Any]) -> None:
+    def __init__(self, schema: dict[str, Any], registry: dict[str, Any], yaml_input: bool = True) -> None:
         self.schema, self.registry = schema, registry
+        #: False for a JSON body: a number there is a number as written, not YAML's reading of a word.
+        self.yaml_input = yaml_input
         self.validator = SpecValidator(schema, rules_set_registry=registry)
 
     def findings(self, doc: Document) -> list[Finding]:
@@ -60,9 +62,9 @@ class Explainer:
             return "E1003", f"{what} is empty (null); give it a value or remove the key"
         if rule == "type":
             expected = [constraint] if isinstance(constraint, str) else list(constraint)
-            if "string" in expected and isinstance(value, _STRING_LIKE) or _is_date(value):
+            if self.yaml_input and ("string" in expected and isinstance(value, _STRING_LIKE) or _is_date(value)):
                 return "E1004", self._quote_hint(doc, path, what, value, is_key)
-            text = _text_of(doc, path, key=is_key)
+            text = _text_of(doc, path, key=is_key) if self.yaml_input else None
             read = f" (YAML read {text} as {kind_of(value)})" if text is not None and text != str(value) else ""
             return "E1003", f"{what} must be {' or '.join(_article(t) for t in expected)}, not {kind_of(value)}{read}"
         if rule in ("minlength", "maxlength"):

@@ -1,27 +1,37 @@
 """``jobspec import``: an existing StartJobRun body (``--cli-input-json`` file) → a job spec.
 
-The body is read as JSON (its positions from the YAML loader, see ``load_body``),
-linted as a body (``compiler.schema.body_schema``: what botocore would send, no spec
-sugar) so an invalid body is refused with ``file:line:col`` findings, and written back
-as YAML using the readable forms only where they compile back to the very same
-string. ``clientToken`` is kept verbatim, so ``compile(import(body)) == body``.
+The body is read once and as strict JSON (``compiler.jsonbody``: the CLI refuses what
+is not JSON, so jobspec does too, at its line and column), linted as a body
+(``compiler.schema.body_schema``: what botocore would send, no spec sugar) so an
+invalid body is refused with ``file:line:col`` findings, and written back as YAML
+using the readable forms only where they compile back to the very same string.
+
+``clientToken``: most real bodies have none (the AWS CLI and SDKs fill one in), and
+compile derives one. A body that has one is imported without it by default, with a
+note: a fixed token makes the service answer every later start with the first run,
+so an edit or a rerun would start nothing. ``keep_client_token`` keeps it, and then
+``compile(import(body)) == body`` exactly.
 """
 
 from __future__ import annotations
 
 import copy
-import json
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from compiler import loader, sugar
+from compiler import jsonbody, loader, sugar
 from compiler.document import Document, Layer
-from compiler.findings import Finding
+from compiler.findings import Finding, has_errors
 from compiler.lint import Linter, body_linter
 
 HEADER = "# Imported by `jobspec import` from {name}\n"
+STDIN = "-"
+#: How stdin is named in findings and headers.
+STDIN_NAME = "<stdin>"
 
 
 class _Dumper(yaml.SafeDumper):
@@ -61,53 +71,95 @@ def to_yaml(spec: dict[str, Any]) -> str:
                      default_flow_style=False, width=1 << 16)
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [k for k, _ in pairs]
-    if len(set(keys)) != len(keys):
-        raise ValueError("duplicate key")  # the YAML loader reports it, with its position (E0002)
-    return dict(pairs)
+@dataclass(frozen=True)
+class Options:
+    """How ``jobspec import`` treats what it reads."""
+
+    keep_client_token: bool = False
+
+
+@dataclass
+class Imported:
+    """One input read: its body and spec when it is valid, its findings, and notes for stderr."""
+
+    file: str
+    body: dict[str, Any] | None = None
+    spec: dict[str, Any] | None = None
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.spec is not None and not has_errors(self.findings)
+
+    def text(self, header_name: str | None = None) -> str:
+        """The spec file's text: a header naming where it came from, then YAML."""
+        assert self.spec is not None
+        return HEADER.format(name=header_name or Path(self.file).name) + to_yaml(self.spec)
+
+
+#: Paths that name a stream the user hands over (``/dev/stdin``, bash's ``<(cmd)``): read as
+#: stdin is, once. Any other pipe, device or socket is refused (E0012) without blocking, as lint does.
+STREAMS = ("/dev/stdin", "/dev/fd/", "/proc/self/fd/")
+
+
+def read_input(path: str) -> tuple[str, bytes]:
+    """(name shown in findings, bytes) of one input, read once; ``-`` is stdin.
+
+    Raises LoadError when it cannot be read (E0009), or is a FIFO or device not given as a stream (E0012).
+    """
+    if path == STDIN:
+        return STDIN_NAME, sys.stdin.buffer.read(loader.MAX_BYTES + 1)
+    if not path.startswith(STREAMS):
+        return path, loader.read_bytes(path, loader.MAX_BYTES + 1)
+    try:
+        with open(path, "rb") as stream:
+            return path, stream.read(loader.MAX_BYTES + 1)
+    except OSError as exc:
+        raise loader.LoadError(loader.unreadable(path, exc)) from None
 
 
 def load_body(path: str | Path) -> loader.Source:
-    """The body exactly as JSON reads it, with the YAML loader's nodes to place findings.
-
-    JSON is YAML, almost: libyaml refuses an escaped surrogate pair (how ``json.dumps``
-    writes an emoji) and the DEL character, and reads a raw NEL (U+0085) in a string as
-    a line break. So the values come from the json module; a file that is not JSON is
-    read as YAML. Raises LoadError like ``loader.load``.
-    """
-    try:
-        source, failure = loader.load(path), None
-    except loader.LoadError as exc:
-        if exc.finding.rule != "E0001":
-            raise
-        source, failure = None, exc
-    try:
-        data = json.loads(Path(path).read_bytes().decode("utf-8-sig"), object_pairs_hook=_unique_keys)
-    except (ValueError, RecursionError):
-        if failure is not None:
-            raise failure from None
-        return source
-    if source is None:
-        return loader.Source(str(path), data, None)  # findings then point at 1:1
-    source.data = data
-    return source
+    """The body in the file at ``path``, read as strict JSON with positions; raises LoadError."""
+    name, raw = read_input(str(path))
+    return jsonbody.decode(name, raw)
 
 
-def import_file(path: str | Path, linter: Linter | None = None) -> tuple[str | None, list[Finding]]:
-    """(YAML spec, findings); the spec is None when the body is invalid."""
-    linter = linter or body_linter()
-    try:
-        source = load_body(path)
-    except loader.LoadError as exc:
-        return None, [exc.finding]
-    findings = list(source.findings)
+def import_source(source: loader.Source, options: Options = Options(), linter: Linter | None = None) -> Imported:
+    """Lint one body read from ``source`` and turn it into a spec."""
+    result = Imported(source.file, findings=list(source.findings))
     if not isinstance(source.data, dict):
-        findings.append(Finding(source.file, 1, 1, "E0005", "", "a StartJobRun body is a JSON object"))
-        return None, findings
+        result.findings.append(Finding(source.file, 1, 1, "E0005", "", "a StartJobRun body is a JSON object"))
+        return result
     doc = Document(source.file, None, source.data, [Layer(source, ())])
-    findings += linter.check(doc)
-    if any(f.severity == "error" for f in findings):
-        return None, findings
-    text = HEADER.format(name=Path(path).name) + to_yaml(readable(source.data))
-    return text, findings
+    result.findings += (linter or body_linter()).check(doc)
+    if has_errors(result.findings):
+        return result
+    body = source.data
+    spec = readable(body)
+    token = spec.get("clientToken")
+    if token is not None and not options.keep_client_token:
+        del spec["clientToken"]
+        result.notes.append(
+            f"clientToken {token!r} dropped: a fixed token makes the service answer every later start with the "
+            "first run, so an edit or a rerun would start nothing; jobspec derives one from the spec "
+            "(keep it with --keep-client-token)")
+    result.body, result.spec = body, spec
+    return result
+
+
+def import_path(path: str, options: Options = Options(), linter: Linter | None = None) -> Imported:
+    """Read and import one input (a file, or ``-`` for stdin)."""
+    try:
+        name, raw = read_input(path)
+        source = jsonbody.decode(name, raw)
+    except loader.LoadError as exc:
+        return Imported(STDIN_NAME if path == STDIN else path, findings=[exc.finding])
+    return import_source(source, options, linter)
+
+
+def import_file(path: str | Path, linter: Linter | None = None,
+                options: Options = Options()) -> tuple[str | None, list[Finding]]:
+    """(YAML spec, findings) of one body file; the spec is None when the body is invalid."""
+    imported = import_path(str(path), options, linter)
+    return (imported.text() if imported.ok else None), imported.findings

@@ -43,8 +43,9 @@ class Result:
 class Linter:
     """One validator and one compiled fast check, reused for every document."""
 
-    def __init__(self, schema: tuple[dict[str, Any], dict[str, Any]] | None = None) -> None:
+    def __init__(self, schema: tuple[dict[str, Any], dict[str, Any]] | None = None, yaml_input: bool = True) -> None:
         self.schema, self.registry = schema or spec_schema_mod.spec_schema()
+        self.yaml_input = yaml_input
         self._explainer: Any = None
         try:
             self.fast = fastcheck.compile_schema(self.schema, self.registry)
@@ -73,7 +74,7 @@ class Linter:
         """cerberus, for the findings of an invalid document; imported only when one is met."""
         if self._explainer is None:
             from compiler.explain import Explainer
-            self._explainer = Explainer(self.schema, self.registry)
+            self._explainer = Explainer(self.schema, self.registry, self.yaml_input)
         return self._explainer
 
     # -- files -------------------------------------------------------------------------------------
@@ -192,8 +193,8 @@ def default_linter() -> Linter:
 
 @functools.lru_cache(maxsize=1)
 def body_linter() -> Linter:
-    """The linter for StartJobRun bodies (``jobspec import``), not specs."""
-    return Linter(spec_schema_mod.body_schema())
+    """The linter for StartJobRun bodies (``jobspec import``, JSON), not specs."""
+    return Linter(spec_schema_mod.body_schema(), yaml_input=False)
 
 
 def duplicate_names(documents: list[Document]) -> list[Finding]:

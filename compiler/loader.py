@@ -160,7 +160,8 @@ class _Builder:
                 out.setdefault(key, value)
 
 
-def _decode(file: str, raw: bytes) -> tuple[str, list[Finding]]:
+def decode(file: str, raw: bytes) -> tuple[str, list[Finding]]:
+    """UTF-8 text of a file's bytes (a leading BOM dropped with W0010); raises LoadError otherwise."""
     findings: list[Finding] = []
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
@@ -214,7 +215,7 @@ def load(path: str | Path) -> Source:
     raw = read_bytes(file, MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise LoadError(Finding(file, 1, 1, "E0004", "", f"larger than {MAX_BYTES // 1024} KiB; a job spec is a few KB"))
-    text, findings = _decode(file, raw)
+    text, findings = decode(file, raw)
     source = parse(file, text)
     source.findings[:0] = findings
     return source

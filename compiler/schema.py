@@ -147,12 +147,14 @@ def body_schema() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """(schema, rules-set registry) of a StartJobRun request body, as ``jobspec import`` reads one.
 
     The model's rules and the service's (retryPolicy and mode, a JSON policy), without a
-    spec's liberties: clientToken is required, sparkSubmitParameters and the policy are
-    strings, jobspec's own keys are unknown. A body relying on any of those is not one
-    botocore would send, and ``compile(import(body))`` could not give it back.
+    spec's liberties: sparkSubmitParameters and the policy are strings, jobspec's own keys
+    are unknown. A body relying on any of those is not one botocore would send, and
+    ``compile(import(body))`` could not give it back. clientToken is optional, as it is
+    for the AWS CLI and the SDKs, which fill one in (compile derives one).
     """
     body, registry = model.request_schema()
     schema = copy.deepcopy(body)
+    schema["clientToken"].pop("required", None)
     policy = schema["executionIamPolicy"]["schema"]
     policy["policy"] = {**policy["policy"], "json_string": True}
     _add_service_rules(schema)

@@ -193,7 +193,7 @@ def test_import_prints_a_yaml_spec(project, capsys):
                                                             "sparkSubmitParameters": "--class a.B --conf x=1"}},
             "executionIamPolicy": {"policy": '{"Version":"2012-10-17"}'}}
     project.write("body.json", json.dumps(body, indent=2))
-    code, out, err = run(capsys, "import", "body.json")
+    code, out, err = run(capsys, "import", "body.json", "--keep-client-token")
     assert (code, err) == (0, "")
     assert out.startswith("# Imported by `jobspec import` from body.json\n")
     spec = yaml.safe_load(out)
@@ -206,7 +206,7 @@ def test_import_then_compile_gives_the_body_back(project, capsys):
     body = {**minimal_body(), "name": "yes", "mode": "STREAMING", "retryPolicy": {"maxFailedAttemptsPerHour": 2},
             "tags": {"on": "off"}, "jobDriver": {"hive": {"query": "SELECT 1\nFROM t", "parameters": "--hiveconf a=b"}}}
     project.write("body.json", json.dumps(body))
-    code, out, _ = run(capsys, "import", "body.json")
+    code, out, _ = run(capsys, "import", "body.json", "--keep-client-token")
     project.write("spec.yaml", out)
     code, out, _ = run(capsys, "compile", "spec.yaml")
     assert code == 0 and canonical(json.loads(out)) == canonical(body)
@@ -214,11 +214,11 @@ def test_import_then_compile_gives_the_body_back(project, capsys):
 
 @pytest.mark.parametrize("body, rule, line, column", [
     ({**minimal_body(), "applicationId": "NOT_AN_ID"}, "E1012", 2, 20),
-    ({k: v for k, v in minimal_body().items() if k != "clientToken"}, "E1002", 1, 1),
+    ({k: v for k, v in minimal_body().items() if k != "applicationId"}, "E1002", 1, 1),
     ({**minimal_body(), "rerun": 1}, "E1001", 10, 3),
     ({**minimal_body(), "jobDriver": {"sparkSubmit": {"entryPoint": "s3://b/m.py", "sparkSubmitParameters": {"class": "a.B"}}}},
      "E1003", 7, 32),
-], ids=["pattern", "no-clientToken", "jobspec-key", "spec-sugar"])
+], ids=["pattern", "no-applicationId", "jobspec-key", "spec-sugar"])
 def test_import_refuses_an_invalid_body_with_positions(project, capsys, body, rule, line, column):
     project.write("body.json", json.dumps(body, indent=2))
     code, out, err = run(capsys, "import", "body.json")
@@ -233,7 +233,7 @@ def test_import_missing_file_exits_2(project, capsys):
 def test_import_of_a_folder_is_a_usage_error(project, capsys):
     (project.root / "bodies").mkdir()
     assert run(capsys, "import", "bodies") == (
-        2, "", "jobspec: import takes one JSON file (a StartJobRun body); bodies is a folder\n")
+        2, "", "jobspec: import takes JSON files (StartJobRun bodies); bodies is a folder\n")
 
 
 # -- recover (its runs through the real engine: tests/test_recover.py) ------------------------------------------
@@ -269,7 +269,7 @@ def test_every_example_round_trips_through_import(project, capsys, monkeypatch):
         for name, body in json.loads(out).items():
             path = project.root / f"{name}.json"
             path.write_text(json.dumps(body, indent=2, ensure_ascii=False))
-            code, spec, err = run(capsys, "import", str(path))
+            code, spec, err = run(capsys, "import", str(path), "--keep-client-token")
             assert (code, err) == (0, ""), name
             (project.root / f"{name}.yaml").write_text(spec)
             code, again, _ = run(capsys, "compile", str(project.root / f"{name}.yaml"))

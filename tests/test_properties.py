@@ -1,7 +1,10 @@
 """Properties over bodies drawn from the model (hypothesis, derandomized: see conftest).
 
-(a) every valid body survives ``import`` → YAML → ``compile`` unchanged, to the byte;
-(b) the linter never lets through what botocore's own parameter validation refuses.
+(a) every valid body survives ``import --keep-client-token`` → YAML → ``compile``
+    unchanged, to the byte; without a clientToken (as the CLI and SDKs are given
+    bodies) it survives too, with the derived token;
+(b) the linter never lets through what botocore's own parameter validation refuses
+    (after botocore fills in a missing clientToken, as every SDK call does).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from hypothesis import example, given, settings, strategies as st
 import strategies
 from compiler import model, secrets
 from compiler.compile import compile_document
-from compiler.importer import import_file
+from compiler.importer import Options, import_file
 from compiler.lint import Linter, lint_paths
 from conftest import canonical, dump, errors, minimal_body, where
 
@@ -27,6 +30,12 @@ _VALIDATOR = botocore.validate.ParamValidator()
 def botocore_errors(body: dict[str, Any]) -> str:
     report = _VALIDATOR.validate(body, model.input_shape())
     return report.generate_report() if report.has_errors() else ""
+
+
+def sdk_errors(body: dict[str, Any]) -> str:
+    """botocore's refusal of ``body`` as an SDK call sends it: a missing clientToken is filled in first
+    (botocore's ``generate_idempotent_uuid`` handler, before validation)."""
+    return botocore_errors(body if "clientToken" in body else {**body, "clientToken": "filled-in-by-the-sdk"})
 
 
 class Folder:
@@ -42,12 +51,13 @@ class Folder:
         self._tmp.cleanup()
 
 
-def round_trip(body: dict[str, Any], ensure_ascii: bool) -> tuple[dict[str, Any] | None, list]:
+def round_trip(body: dict[str, Any], ensure_ascii: bool,
+               keep_client_token: bool = True) -> tuple[dict[str, Any] | None, list]:
     """compile(import(body)), or None and the findings when import refuses the body."""
     with Folder() as root:
         src = root / "body.json"
         src.write_text(json.dumps(body, indent=2, ensure_ascii=ensure_ascii), encoding="utf-8")
-        text, findings = import_file(src)
+        text, findings = import_file(src, options=Options(keep_client_token=keep_client_token))
         if text is None:
             return None, findings
         spec = root / "job.yaml"
@@ -82,6 +92,19 @@ def test_every_valid_body_round_trips_exactly(body, ensure_ascii):
     assert list(compiled) == [k for k in model.member_order() if k in body]
 
 
+@settings(max_examples=150)
+@given(body=strategies.bodies(), ensure_ascii=st.booleans())
+def test_every_valid_body_without_a_client_token_round_trips_with_a_derived_one(body, ensure_ascii):
+    body.pop("clientToken")
+    compiled, findings = round_trip(body, ensure_ascii, keep_client_token=False)
+    if compiled is None:
+        assert {f.rule for f in errors(findings)} == {"E3001"}, where(findings)
+        return
+    token = compiled.pop("clientToken")
+    assert canonical(compiled) == canonical(body)
+    assert 1 <= len(token) <= 64 and botocore_errors({**compiled, "clientToken": token}) == ""
+
+
 # -- (b) ------------------------------------------------------------------------------------------------
 
 @settings(max_examples=300)
@@ -96,7 +119,7 @@ def test_every_valid_body_round_trips_exactly(body, ensure_ascii):
 @example(body={**minimal_body(), "jobDriver": {}})
 def test_import_refuses_what_botocore_refuses(body):
     text = json.dumps(body, default=str)  # a date is written as its ISO string, as any JSON tool would
-    problems = botocore_errors(json.loads(text))
+    problems = sdk_errors(json.loads(text))
     with Folder() as root:
         src = root / "body.json"
         src.write_text(text, encoding="utf-8")
