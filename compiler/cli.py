@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="print a job spec for an existing StartJobRun body (JSON)")
     imp.add_argument("body", help="one StartJobRun request body as a JSON file (what `jobspec compile FILE` prints)")
+    imp.add_argument("--normalize-whitespace", action="store_true",
+                     help="give sparkSubmitParameters and Hive parameters their readable form even where that "
+                          "changes the whitespace between flags (runs of spaces, line breaks); says which on stderr")
 
     sub.add_parser("schema", help="print the JSON Schema of the job spec language")
 
@@ -135,7 +138,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if os.path.isdir(args.body):
         print(f"jobspec: import takes one JSON file (a StartJobRun body); {args.body} is a folder", file=sys.stderr)
         return USAGE
-    text, findings = import_file(args.body)
+    text, findings = import_file(args.body, normalize_whitespace=args.normalize_whitespace,
+                                 note=lambda text: print(f"jobspec: note: {text}", file=sys.stderr))
     if text is None:
         _print_findings(findings, stream=sys.stderr)
         return FINDINGS

@@ -7,7 +7,8 @@ spark conf is readable by everyone with access to either. The rule looks for:
 - AWS access key ids (``AKIA…``/``ASIA…``) anywhere;
 - values of keys named like a secret (``password``, ``secret``, ``token``,
   ``access.key``, ``credential``…) in ``properties``, ``--conf k=v``,
-  ``--hiveconf k=v`` and ``tags``;
+  ``--hiveconf k=v``, ``--hivevar k=v`` (also ``--conf=k=v``, and the readable
+  forms' ``conf``/``hiveconf``/``hivevar`` mappings) and ``tags``;
 - the argument after a ``--password``-like flag in ``entryPointArguments``.
 
 PASS::
@@ -33,7 +34,7 @@ SECRET_NAME = re.compile(r"(?i)(pass(word|wd)?|pwd|secret|token|credential|acces
 REFERENCE = re.compile(r"^(arn:aws[a-z-]*:(secretsmanager|ssm|kms):|\{\{resolve:|\$\{|s3://|$)")
 #: Keys that name where a secret lives, not the secret itself.
 POINTER_NAME = re.compile(r"(?i)(arn|id|provider|path|uri|url|file|name|location|class|enabled|mode|type)$")
-_KV = re.compile(r"(?:--conf|--hiveconf|--hivevar)\s+([^\s=]+)=(\S*)")
+_KV = re.compile(r"(?:--conf|--hiveconf|--hivevar)(?:\s+|=)([^\s=]+)=(\S*)")
 
 HOW = ("it would be readable in git and in Pulumi state; store it in AWS Secrets Manager, "
        "pass the secret's ARN, and read it in the job through its execution role")
@@ -65,7 +66,9 @@ def _walk(data: Any) -> tuple[list[tuple[tuple, str]], list[tuple[tuple, dict]]]
 
 
 #: Free-form maps whose keys are the user's (StartJobRun's own members, e.g. clientToken, are not).
-FREEFORM = frozenset({"properties", "conf", "tags", "encryptionContext"})
+#: ``conf``, ``hiveconf`` and ``hivevar`` (also spelled ``conf=``…) are the readable forms' ``--conf k=v`` entries.
+FREEFORM = frozenset({"properties", "conf", "conf=", "hiveconf", "hiveconf=", "hivevar", "hivevar=", "tags",
+                      "encryptionContext"})
 
 
 def find(data: Any) -> list[tuple[tuple, str]]:

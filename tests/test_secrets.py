@@ -79,3 +79,20 @@ def test_a_secret_in_defaults_is_flagged_in_defaults_even_where_a_spec_overrides
 def test_a_secret_in_a_stack_section_is_flagged_once(lint_text):
     text = FLAT + "stacks:\n  prod:\n    tags:\n      api-key: abc123\n"
     assert e3001(lint_text(text)) == [("E3001", 10, 16, "stacks.prod.tags.api-key")]
+
+
+HIVE = FLAT.replace("  sparkSubmit:\n    entryPoint: s3://bucket/job.py\n", "  hive:\n    query: s3://bucket/q.sql\n")
+
+
+def test_a_secret_hiveconf_entry_of_the_readable_form_is_flagged_at_the_entry(lint_text):
+    text = HIVE + "    parameters:\n      hiveconf:\n        javax.jdo.option.ConnectionPassword: hunter2\n"
+    assert e3001(lint_text(text)) == [
+        ("E3001", 9, 46, "jobDriver.hive.parameters.hiveconf.javax.jdo.option.ConnectionPassword")]
+
+
+def test_a_secret_in_the_equals_spelling_of_a_conf_entry_is_flagged(lint_text):
+    text = HIVE + "    parameters: --hivevar=x.password=hunter2 --hiveconf=a=b\n"
+    assert e3001(lint_text(text)) == [("E3001", 7, 17, "jobDriver.hive.parameters")]
+    mapping = FLAT + "    sparkSubmitParameters:\n      conf=:\n        spark.db.password: hunter2\n"
+    assert e3001(lint_text(mapping)) == [
+        ("E3001", 9, 28, "jobDriver.sparkSubmit.sparkSubmitParameters.conf=.spark.db.password")]
