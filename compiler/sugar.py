@@ -216,9 +216,9 @@ def whitespace_changes(text: str) -> str:
         changes.append("runs of spaces → one")
     if any(run.strip(" \n\r") for run in runs):
         changes.append("tabs and other whitespace → one space")
-    if text[:1] in tuple(_ASCII_WS):
+    if text != text.lstrip(_ASCII_WS):
         changes.append("leading whitespace removed")
-    if text[-1:] in tuple(_ASCII_WS):
+    if text != text.rstrip(_ASCII_WS):
         changes.append("trailing whitespace removed")
     return ", ".join(changes)
 
