@@ -10,11 +10,11 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from compiler import __version__
 from compiler.compile import compile_documents, job_name, to_json
+from compiler.cli_paths import missing_paths
 from compiler.findings import Finding
 from compiler.formatters import FORMATS
 
@@ -48,15 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("path")
     comp.add_argument("--stack", help="apply this stack's overrides")
 
-    imp = sub.add_parser("import", help="a job spec for each existing StartJobRun body (JSON)",
-                         description="Print the job spec of one StartJobRun request body, or write one spec per "
-                                     "body into a folder (--out).")
-    imp.add_argument("inputs", nargs="+", metavar="FILE",
-                     help="a StartJobRun request body as a JSON file (what `aws ... --cli-input-json` takes); - for stdin")
-    imp.add_argument("--out", metavar="DIR", help="write one spec per body into DIR, named after its job "
-                     "(needed for several inputs; never overwrites)")
-    imp.add_argument("--keep-client-token", action="store_true",
-                     help="keep a body's clientToken (by default it is dropped: a fixed token blocks re-runs and edits)")
+    from compiler.import_cmd import add_parser as add_import_parser
+    add_import_parser(sub)
 
     sub.add_parser("schema", help="print the JSON Schema of the job spec language")
 
@@ -72,20 +65,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def _print_findings(findings: Sequence[Finding], fmt: str = "text", stream=None) -> None:
     (stream or sys.stdout).write(FORMATS[fmt](findings))
-
-
-def _missing(paths: Sequence[str]) -> list[str]:
-    """Paths that name nothing. Any other error (unreadable, too long, a loop of links) is lint's
-    to report as a finding at the path, so it is not taken for "no such file" here."""
-    missing = []
-    for path in paths:
-        try:
-            os.lstat(path)
-        except (FileNotFoundError, NotADirectoryError):
-            missing.append(path)
-        except OSError:
-            pass
-    return missing
 
 
 def _notes(result: Result) -> None:
@@ -104,7 +83,7 @@ def _note_unknown_stack(stack: str | None, result: Result) -> None:
 
 def cmd_lint(args: argparse.Namespace) -> int:
     from compiler.lint import lint_paths
-    missing = _missing(args.paths)
+    missing = missing_paths(args.paths)
     if missing:
         print(f"jobspec: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return USAGE
@@ -117,7 +96,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 def cmd_compile(args: argparse.Namespace) -> int:
     from compiler.lint import lint_paths
-    if _missing([args.path]):
+    if missing_paths([args.path]):
         print(f"jobspec: no such file or folder: {args.path}", file=sys.stderr)
         return USAGE
     result = lint_paths([args.path], stack=args.stack, all_stacks=False)
@@ -136,58 +115,8 @@ def cmd_compile(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from compiler import import_out
-    from compiler.importer import STDIN, Options, import_path
-    inputs = args.inputs
-    if len(inputs) > 1 and not args.out:
-        print("jobspec: import of several bodies needs --out DIR (one spec file each)", file=sys.stderr)
-        return USAGE
-    if inputs.count(STDIN) > 1:
-        print("jobspec: - (stdin) can be given once", file=sys.stderr)
-        return USAGE
-    missing = _missing([path for path in inputs if path != STDIN])
-    if missing:
-        print(f"jobspec: no such file: {', '.join(missing)}", file=sys.stderr)
-        return USAGE
-    folders = [path for path in inputs if path != STDIN and os.path.isdir(path)]
-    if folders:
-        print(f"jobspec: import takes JSON files (StartJobRun bodies); {', '.join(folders)} "
-              f"{'is a folder' if len(folders) == 1 else 'are folders'}", file=sys.stderr)
-        return USAGE
-    options = Options(keep_client_token=args.keep_client_token)
-    imported = [import_path(path, options) for path in inputs]
-    findings = [f for item in imported for f in item.findings]
-    if not all(item.ok for item in imported):
-        _print_findings(findings, stream=sys.stderr)
-        if args.out:
-            print(f"jobspec: nothing written: {sum(not item.ok for item in imported)} of {len(imported)} "
-                  "bodies refused", file=sys.stderr)
-        return FINDINGS
-    if findings:  # warnings only
-        _print_findings(findings, stream=sys.stderr)
-    for item in imported:
-        for text in item.notes:
-            print(f"jobspec: note: {item.file}: {text}", file=sys.stderr)
-    if not args.out:
-        sys.stdout.write(imported[0].text())
-        return OK
-    try:
-        planned = import_out.plan(imported, Path(args.out))
-    except import_out.Conflict as exc:
-        print(f"jobspec: nothing written: {exc}", file=sys.stderr)
-        return USAGE
-    for entry in planned:
-        text = import_out.note(entry)
-        if text:
-            print(f"jobspec: note: {entry.imported.file}: {text}", file=sys.stderr)
-    try:
-        import_out.write(planned)
-    except OSError as exc:
-        print(f"jobspec: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
-        return USAGE
-    for entry in planned:
-        print(f"{entry.path}  <- {entry.imported.file}")
-    return OK
+    from compiler.import_cmd import command
+    return command(args)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

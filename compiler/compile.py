@@ -34,6 +34,9 @@ def _expand(data: dict[str, Any]) -> dict[str, Any]:
     spark = driver.get("sparkSubmit") if isinstance(driver, dict) else None
     if isinstance(spark, dict) and isinstance(spark.get(sugar.SPARK), dict):
         body["jobDriver"] = {**driver, "sparkSubmit": {**spark, sugar.SPARK: sugar.compile_spark(spark[sugar.SPARK])}}
+    hive = driver.get("hive") if isinstance(driver, dict) else None
+    if isinstance(hive, dict) and isinstance(hive.get(sugar.HIVE), dict):
+        body["jobDriver"] = {**driver, "hive": {**hive, sugar.HIVE: sugar.compile_hive(hive[sugar.HIVE])}}
     policy = body.get("executionIamPolicy")
     if isinstance(policy, dict) and isinstance(policy.get(sugar.POLICY), dict):
         body["executionIamPolicy"] = {**policy, sugar.POLICY: sugar.compile_policy(policy[sugar.POLICY])}

@@ -88,7 +88,7 @@ class Explainer:
         if rule == "service":
             return error.info[1], f"{what} {custom}"
         rule_ids = {"exactly_one_of": "E1020", "json_string": "E2003", "json_value": "E1004",
-                    "nowhitespace": "E2005", "compiles_to": "E2006"}
+                    "nowhitespace": "E2005", "flag_form": "E2005", "compiles_to": "E2006"}
         return rule_ids.get(rule, "E1003"), f"{what} {custom}"
 
     def _quote_hint(self, doc: Document, path: tuple, what: str, value: Any, is_key: bool = False) -> str:

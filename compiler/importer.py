@@ -25,7 +25,7 @@ import yaml
 
 from compiler import jsonbody, loader, sugar
 from compiler.document import Document, Layer
-from compiler.findings import Finding, has_errors
+from compiler.findings import Finding, dotted, has_errors
 from compiler.lint import Linter, body_linter
 
 HEADER = "# Imported by `jobspec import` from {name}\n"
@@ -50,20 +50,48 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
+#: Members with a readable form: (path in the body, kind of sugar).
+SUGARED = (
+    (("jobDriver", "sparkSubmit", sugar.SPARK), sugar.SPARK),
+    (("jobDriver", "hive", sugar.HIVE), sugar.HIVE),
+    (("executionIamPolicy", sugar.POLICY), sugar.POLICY),
+)
+
+
 def readable(body: dict[str, Any]) -> dict[str, Any]:
     """The body with sugar applied where it round-trips exactly."""
+    return readable_forms(body)[0]
+
+
+def readable_forms(body: dict[str, Any], normalize_whitespace: bool = False) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """(the body with sugar applied, [(dotted member, what changed)]).
+
+    Without ``normalize_whitespace`` the list is empty and every readable form compiles
+    to the very same string. With it, a flags string that has a readable form only once
+    the whitespace between its flags is one space gets that form too, and is listed
+    with what changed (``"runs of spaces → one"``): its compiled body differs from
+    ``body`` in that whitespace only.
+    """
     spec = copy.deepcopy(body)
-    spark = spec.get("jobDriver", {}).get("sparkSubmit") if isinstance(spec.get("jobDriver"), dict) else None
-    if isinstance(spark, dict) and isinstance(spark.get(sugar.SPARK), str):
-        mapping = sugar.decompile_spark(spark[sugar.SPARK])
+    normalized: list[tuple[str, str]] = []
+    for path, kind in SUGARED:
+        parent: Any = spec
+        for part in path[:-1]:
+            parent = parent.get(part) if isinstance(parent, dict) else None
+        text = parent.get(path[-1]) if isinstance(parent, dict) else None
+        if not isinstance(text, str):
+            continue
+        if kind == sugar.POLICY:
+            mapping = sugar.decompile_policy(text)
+        else:
+            mapping = sugar.decompile(kind, text)
+            if mapping is None and normalize_whitespace:
+                mapping = sugar.decompile(kind, text, normalize=True)
+                if mapping is not None:
+                    normalized.append((dotted(path), "whitespace normalized (" + sugar.whitespace_changes(text) + ")"))
         if mapping is not None:
-            spark[sugar.SPARK] = mapping
-    policy = spec.get("executionIamPolicy")
-    if isinstance(policy, dict) and isinstance(policy.get(sugar.POLICY), str):
-        mapping = sugar.decompile_policy(policy[sugar.POLICY])
-        if mapping is not None:
-            policy[sugar.POLICY] = mapping
-    return spec
+            parent[path[-1]] = mapping
+    return spec, normalized
 
 
 def to_yaml(spec: dict[str, Any]) -> str:
@@ -76,6 +104,8 @@ class Options:
     """How ``jobspec import`` treats what it reads."""
 
     keep_client_token: bool = False
+    #: See ``readable_forms``: flags strings that differ from a readable form only in whitespace get it.
+    normalize_whitespace: bool = False
 
 
 @dataclass
@@ -136,7 +166,8 @@ def import_source(source: loader.Source, options: Options = Options(), linter: L
     if has_errors(result.findings):
         return result
     body = source.data
-    spec = readable(body)
+    spec, normalized = readable_forms(body, options.normalize_whitespace)
+    result.notes += [f"{member}: {change}" for member, change in normalized]
     token = spec.get("clientToken")
     if token is not None and not options.keep_client_token:
         del spec["clientToken"]

@@ -8,6 +8,8 @@ JSON Schema cannot express, which stays with the linter (the final word):
   W2010), since ``mode`` may come from ``_defaults.yaml`` or a stack section;
 - a policy string that must parse as JSON (E2003), and the length or pattern of the
   string a readable mapping compiles to (E2006);
+- ``true``/``false`` for a flag written ``archives=:`` (E2005): every flag of a flags
+  mapping has the same rules here, and the ``=`` spelling is checked when it compiles;
 - plain-text secrets (E3001) and duplicate keys (E0002, invisible once parsed);
 - YAML types JSON lacks: ``60.0`` is an integer to JSON Schema, a date is a string
   to an editor reading YAML 1.2.
@@ -22,7 +24,7 @@ How the linter's rules are carried over:
 - ``minlength``/``maxlength`` count characters, items or entries, as cerberus does
   for whatever type the value has;
 - map keys must be strings (YAML reads ``1:`` as a number);
-- a spark flag value without whitespace (E2005) is a ``not`` of Python's ``\\s``
+- a flag value without whitespace (E2005) is a ``not`` of Python's ``\\s``
   class spelled out; members that exclude each other (``application`` and
   ``applicationId``) are a ``not`` of both being present; no member may be null;
 - a ``stacks.<name>`` section is checked as a partial spec: the same members and

@@ -49,7 +49,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("E2002", "retryPolicy.maxFailedAttemptsPerHour is only for STREAMING jobs"),
     Rule("E2003", "executionIamPolicy.policy must be a JSON document"),
     Rule("E2004", "Two specs with the same job name"),
-    Rule("E2005", "sparkSubmitParameters mapping cannot be written as a string"),
+    Rule("E2005", "sparkSubmitParameters or Hive parameters mapping cannot be written as a string"),
     Rule("E2006", "A readable form compiles to a string the model rejects"),
     Rule("E2007", "application/executionRole names nothing the stack declares"),
     Rule("E2008", "A previous name that is another job's name, or is claimed by two jobs"),

@@ -6,7 +6,7 @@ generated from it. Everything AWS-defined comes from ``compiler.model``; this mo
 only states how a *spec* differs from a request body:
 
 - ``clientToken`` is optional: when absent it is derived from the job (see compile).
-- ``sparkSubmitParameters`` and ``executionIamPolicy.policy`` also accept mappings.
+- ``sparkSubmitParameters``, Hive ``parameters`` and ``executionIamPolicy.policy`` also accept mappings.
 - ``rerun``, ``deploy``, ``stacks`` and ``previousNames`` are jobspec keys that are never sent to AWS.
 """
 
@@ -32,8 +32,8 @@ REFERENCE_NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
 #: Stack names as Pulumi allows them.
 STACK_NAME = r"[A-Za-z0-9_.-]{1,100}"
 
-#: A spark-submit flag name without its leading dashes.
-SPARK_FLAG = r"[A-Za-z][A-Za-z0-9-]*"
+#: A key of a flags mapping (sparkSubmitParameters, Hive parameters): see compiler.sugar.
+FLAG_KEY = sugar.FLAG_KEY
 
 WAIT_UNTIL = ["RUNNING", "TERMINAL"]
 MAX_WAIT_SECONDS = 3600
@@ -89,22 +89,24 @@ _JOBSPEC_RULES: dict[str, dict[str, Any]] = {
 }
 
 
-def _spark_rules(rules: dict[str, Any]) -> dict[str, Any]:
+def _flags_rules(rules: dict[str, Any], kind: str) -> dict[str, Any]:
+    """A flags string (``kind``: sugar.SPARK or sugar.HIVE) that may also be a mapping of flags."""
     wire = {k: rules[k] for k in ("minlength", "maxlength", "pattern") if k in rules}
-    flag_value = {"type": ["string", "list", "boolean"], "nowhitespace": True, "schema": {"type": "string", "nowhitespace": True}}
+    # nowhitespace holds the member's name: E2005 says to write that member as one string.
+    flag_value = {"type": ["string", "list", "boolean"], "nowhitespace": kind,
+                  "schema": {"type": "string", "nowhitespace": kind}}
+    entries = {
+        "type": "dict",
+        "keysrules": {"type": "string", "minlength": 1, "nowhitespace": kind},
+        "valuesrules": {"type": "string", "nowhitespace": kind},
+    }
     return {
         **rules,
         "type": ["string", "dict"],
-        "keysrules": {"type": "string", "pattern": SPARK_FLAG},
-        "schema": {
-            "conf": {
-                "type": "dict",
-                "keysrules": {"type": "string", "minlength": 1, "nowhitespace": True},
-                "valuesrules": {"type": "string", "nowhitespace": True},
-            }
-        },
+        "keysrules": {"type": "string", "pattern": FLAG_KEY},
+        "schema": {key: copy.deepcopy(entries) for flag in sugar.EXPANDED[kind] for key in (flag, flag + "=")},
         "allow_unknown": flag_value,
-        "compiles_to": {"sugar": sugar.SPARK, **wire},
+        "compiles_to": {"sugar": kind, **wire},
     }
 
 
@@ -121,7 +123,9 @@ def spec_schema() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     schema = copy.deepcopy(body)
     schema["clientToken"].pop("required", None)
     spark = schema["jobDriver"]["schema"]["sparkSubmit"]["schema"]
-    spark["sparkSubmitParameters"] = _spark_rules(spark["sparkSubmitParameters"])
+    spark[sugar.SPARK] = _flags_rules(spark[sugar.SPARK], sugar.SPARK)
+    hive = schema["jobDriver"]["schema"]["hive"]["schema"]
+    hive[sugar.HIVE] = _flags_rules(hive[sugar.HIVE], sugar.HIVE)
     policy = schema["executionIamPolicy"]["schema"]
     policy["policy"] = _policy_rules(policy["policy"])
     _add_service_rules(schema)

@@ -68,7 +68,9 @@ HOW = (f"{READABLE}; store it in AWS Secrets Manager, pass the secret's ARN, "
        "and read it in the job through its execution role")
 #: Free-form maps whose keys are the user's (StartJobRun's own members, e.g. clientToken, are not);
 #: a ``sparkSubmitParameters`` mapping's keys are flags (``password: x`` → ``--password x``).
-FREEFORM = frozenset({"properties", "conf", "tags", "encryptionContext", "sparkSubmitParameters"})
+#: ``conf``, ``hiveconf`` and ``hivevar`` (also spelled ``conf=``…) are the readable forms' ``--conf k=v`` entries.
+FREEFORM = frozenset({"properties", "conf", "conf=", "hiveconf", "hiveconf=", "hivevar", "hivevar=", "tags",
+                      "encryptionContext", "sparkSubmitParameters"})
 #: Strings read as command lines: their ``key=value`` and ``--flag value`` pairs are checked.
 COMMAND_STRINGS = frozenset({"sparkSubmitParameters", "parameters"})
 COMMAND_ELEMENTS = FREEFORM | {"entryPointArguments"}

@@ -1,8 +1,8 @@
 """Readable spellings of long one-line API strings, and their exact wire form.
 
-Two members are single strings on the wire but unreadable in a PR diff:
+Three members are single strings on the wire but unreadable in a PR diff.
 
-``jobDriver.sparkSubmit.sparkSubmitParameters`` may be a mapping of flags::
+``jobDriver.sparkSubmit.sparkSubmitParameters`` may be a mapping of flags, in order::
 
     sparkSubmitParameters:
       class: org.example.Main              # --class org.example.Main
@@ -10,12 +10,32 @@ Two members are single strings on the wire but unreadable in a PR diff:
       conf:                                # --conf k=v, one per entry
         spark.executor.memory: 4g
       verbose: true                        # --verbose (false leaves it out)
+      archives=: s3://b/env.tar.gz#env     # --archives=s3://b/env.tar.gz#env
+      -f: true                             # -f (a key with one dash is written as is)
+
+``jobDriver.hive.parameters`` the same way, with ``hiveconf`` and ``hivevar`` expanded
+like ``conf``::
+
+    parameters:
+      hiveconf:                            # --hiveconf k=v, one per entry
+        hive.exec.scratchdir: s3://b/scratch
+      hivevar: {day: 2024-06-01}           # --hivevar day=2024-06-01
+      database: sales                      # --database sales
+
+A key ending in ``=`` keeps the ``--flag=value`` spelling (``conf=``/``hiveconf=`` with
+entries give ``--conf=k=v``); such a flag needs a value, so ``true``/``false`` there
+cannot be written (E2005).
 
 ``executionIamPolicy.policy`` may be a YAML mapping, compiled to compact JSON.
 
-``decompile_*`` go the other way for ``jobspec import``; they only offer the
-mapping form when compiling it back gives the very same string, so
-``compile(import(body)) == body`` always holds.
+``decompile`` and ``decompile_policy`` go the other way for ``jobspec import``; they only
+offer the mapping form when compiling it back gives the very same string, so
+``compile(import(body)) == body`` always holds. The comma-separated values of
+spark-submit's list flags (``--packages``, ``--jars``…) become YAML lists when every item
+is non-empty. With ``normalize=True`` a string whose flags are separated by runs of
+whitespace (line breaks, several spaces, a leading or trailing space) gets the mapping of
+its flags, which compiles to them separated by one space (``jobspec import
+--normalize-whitespace``).
 """
 
 from __future__ import annotations
@@ -25,36 +45,78 @@ import re
 from typing import Any
 
 SPARK = "sparkSubmitParameters"
+HIVE = "parameters"
 POLICY = "policy"
 
+#: A key of a flags mapping: the flag's name; one leading dash for a short flag
+#: (written as is), a trailing ``=`` for the ``--flag=value`` spelling.
+FLAG_KEY = r"-?[A-Za-z][A-Za-z0-9-]*=?"
+
+#: Flags whose mapping expands to one ``--flag k=v`` per entry, per sugared member.
+EXPANDED: dict[str, tuple[str, ...]] = {SPARK: ("conf",), HIVE: ("hiveconf", "hivevar")}
+#: spark-submit flags that take a comma-separated list, decompiled to YAML lists.
+LIST_FLAGS: dict[str, frozenset[str]] = {
+    SPARK: frozenset({"packages", "jars", "py-files", "archives", "files", "repositories", "exclude-packages"}),
+    HIVE: frozenset(),
+}
+
 _WS = re.compile(r"\s")
-_FLAG = re.compile(r"[A-Za-z][A-Za-z0-9-]*\Z")
+#: What ``normalize`` treats as a separator: ASCII whitespace only, as a shell would split.
+_ASCII_WS = " \t\n\r\f\v"
+_SEPARATORS = re.compile(f"[{_ASCII_WS}]+")
+_TOKEN = re.compile(r"(--?)([A-Za-z][A-Za-z0-9-]*)(?:(=)(.*))?\Z", re.DOTALL)
 
 
 class SugarError(ValueError):
-    """A mapping form that has no exact string form."""
+    """A mapping form that has no exact string form; ``path`` is the key inside the mapping, if any."""
+
+    def __init__(self, message: str, path: tuple = ()) -> None:
+        super().__init__(message)
+        self.path = path
 
 
-def _spark_value(flag: str, value: Any) -> str:
+def _joined(value: Any) -> str:
     if isinstance(value, list):
         return ",".join(value)
     return value
 
 
-def compile_spark(params: dict[str, Any]) -> str:
-    """``--flag value`` tokens in the mapping's order; ``conf`` expands to one ``--conf`` each."""
+def compile_flags(params: dict[str, Any], expanded: tuple[str, ...] = ()) -> str:
+    """Flag tokens in the mapping's order, one space apart; each ``expanded`` flag gives one token per entry.
+
+    Raises TypeError for a value of the wrong type (the schema's own rules report it)
+    and SugarError for ``true``/``false`` on a key that ends in ``=``.
+    """
     tokens: list[str] = []
-    for flag, value in params.items():
-        if flag == "conf" and isinstance(value, dict):
-            for key, conf_value in value.items():
-                tokens += ["--conf", f"{key}={conf_value}"]
-        elif value is True:
-            tokens.append("--" + flag)
-        elif value is False:
+    for key, value in params.items():
+        glued = key.endswith("=")
+        flag = key[:-1] if glued else key
+        name = flag if flag.startswith("-") else "--" + flag
+        if flag in expanded and isinstance(value, dict):
+            values = [f"{k}={v}" for k, v in value.items()]
+        elif isinstance(value, bool):
+            if glued:
+                raise SugarError(f"is {str(value).lower()}, but a flag written with '=' takes a value: quote "
+                                 f"\"{str(value).lower()}\" to send that text, or write `{flag}: true` for the "
+                                 "bare flag", (key,))
+            if value:
+                tokens.append(name)
             continue
         else:
-            tokens += ["--" + flag, _spark_value(flag, value)]
+            values = [_joined(value)]
+        for text in values:
+            tokens += [name + "=" + text] if glued else [name, text]
     return " ".join(tokens)
+
+
+def compile_spark(params: dict[str, Any]) -> str:
+    """``sparkSubmitParameters`` from its mapping; ``conf`` expands to one ``--conf`` each."""
+    return compile_flags(params, EXPANDED[SPARK])
+
+
+def compile_hive(params: dict[str, Any]) -> str:
+    """Hive ``parameters`` from its mapping; ``hiveconf``/``hivevar`` expand to one flag each."""
+    return compile_flags(params, EXPANDED[HIVE])
 
 
 def compile_policy(policy: dict[str, Any]) -> str:
@@ -67,50 +129,98 @@ def compile_policy(policy: dict[str, Any]) -> str:
 
 def compile_value(kind: str, value: dict[str, Any]) -> str:
     """The wire string for a sugared member of kind ``kind``."""
-    if kind == SPARK:
-        return compile_spark(value)
+    if kind in EXPANDED:
+        return compile_flags(value, EXPANDED[kind])
     if kind == POLICY:
         return compile_policy(value)
     raise SugarError(f"unknown sugar {kind!r}")
 
 
+def decompile(kind: str, text: str, normalize: bool = False) -> dict[str, Any] | None:
+    """The mapping form of a flags string (``SPARK`` or ``HIVE``), or None when it has none.
+
+    Exact unless ``normalize``: then the mapping may compile to the string's flags
+    joined by single spaces where the string had other whitespace between them.
+    """
+    if normalize:
+        tokens = _SEPARATORS.split(text.strip(_ASCII_WS))
+    else:
+        tokens = text.split(" ")
+    params = _parse(tokens, EXPANDED[kind], LIST_FLAGS[kind])
+    if params is None:
+        return None
+    wire = " ".join(tokens) if normalize else text
+    return params if compile_flags(params, EXPANDED[kind]) == wire else None
+
+
 def decompile_spark(text: str) -> dict[str, Any] | None:
     """The mapping form of a ``sparkSubmitParameters`` string, or None when it has none."""
-    tokens = text.split(" ")
+    return decompile(SPARK, text)
+
+
+def _parse(tokens: list[str], expanded: tuple[str, ...], lists: frozenset[str]) -> dict[str, Any] | None:
     params: dict[str, Any] = {}
     i = 0
     while i < len(tokens):
-        token = tokens[i]
-        if not token.startswith("--") or not _FLAG.match(token[2:]):
+        match = _TOKEN.match(tokens[i])
+        if match is None:
             return None
-        flag = token[2:]
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if nxt is None or nxt.startswith("--"):
-            if flag in params:
-                return None
-            params[flag] = True
+        dashes, flag, glued, value = match.groups()
+        key = ("-" if dashes == "-" else "") + flag + (glued or "")
+        if glued:
             i += 1
-            continue
-        if flag == "conf":
-            key, sep, value = nxt.partition("=")
-            conf = params.setdefault("conf", {})
-            if not sep or not key or key in conf or not isinstance(conf, dict):
-                return None
-            conf[key] = value
         else:
-            if flag in params or not nxt:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if nxt is None or nxt.startswith("--"):
+                value, i = True, i + 1
+            elif not nxt:
+                return None  # two spaces in a row: the mapping would compile to one
+            else:
+                value, i = nxt, i + 2
+        if flag in expanded and dashes == "--":
+            if value is True:
+                return None  # a bare --conf: the mapping form's conf is a mapping of entries
+            name, sep, entry = value.partition("=")
+            group = params.setdefault(key, {})
+            if not sep or not name or not isinstance(group, dict) or name in group:
                 return None
-            params[flag] = nxt
-        i += 2
+            group[name] = entry
+            continue
+        if key in params:
+            return None
+        if flag in lists and dashes == "--" and isinstance(value, str) and "," in value \
+                and all(value.split(",")):
+            value = value.split(",")
+        params[key] = value
     if not params or any(_has_ws(v) for v in params.values()):
         return None
-    return params if compile_spark(params) == text else None
+    return params
 
 
 def _has_ws(value: Any) -> bool:
     if isinstance(value, dict):
         return any(has_whitespace(k) or has_whitespace(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_whitespace(v) for v in value)
     return isinstance(value, str) and has_whitespace(value)
+
+
+def whitespace_changes(text: str) -> str:
+    """What ``decompile(..., normalize=True)`` changes in ``text``, in words (for import's note)."""
+    inner = text.strip(_ASCII_WS)
+    runs = [run for run in _SEPARATORS.findall(inner) if run != " "]
+    changes = []
+    if any("\n" in run or "\r" in run for run in runs):
+        changes.append("line breaks → one space")
+    if any(run.strip(" ") == "" for run in runs):
+        changes.append("runs of spaces → one")
+    if any(run.strip(" \n\r") for run in runs):
+        changes.append("tabs and other whitespace → one space")
+    if text != text.lstrip(_ASCII_WS):
+        changes.append("leading whitespace removed")
+    if text != text.rstrip(_ASCII_WS):
+        changes.append("trailing whitespace removed")
+    return ", ".join(changes)
 
 
 def decompile_policy(text: str) -> dict[str, Any] | None:

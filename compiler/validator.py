@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import cerberus
-from cerberus.errors import ErrorDefinition
+from cerberus.errors import ErrorDefinition, ValidationError
 
 from compiler import service_rules, sugar
 from compiler.patterns import first_non_json, full_match
@@ -25,6 +25,7 @@ JSON_VALUE = ErrorDefinition(0x54, "json_value")
 COMPILES_TO = ErrorDefinition(0x55, "compiles_to")
 NOWHITESPACE = ErrorDefinition(0x56, "nowhitespace")
 SERVICE = ErrorDefinition(0x57, "service")
+FLAG_FORM = ErrorDefinition(0x58, "flag_form")
 
 class SpecValidator(cerberus.Validator):
     """Validator for job specs; the custom rules are listed by cerberus from the methods below.
@@ -84,7 +85,13 @@ class SpecValidator(cerberus.Validator):
         try:
             text = sugar.compile_value(rules["sugar"], value)
         except sugar.SugarError as exc:
-            self._error(field, COMPILES_TO, str(exc))
+            if exc.path:  # one entry of the mapping has no string form: say so at that entry
+                path = self.document_path + (field, *exc.path)
+                entry = ValidationError(path, self.schema_path + (field, "compiles_to"), FLAG_FORM.code,
+                                        FLAG_FORM.rule, rules, value[exc.path[0]], (str(exc),))
+                self._error([entry])
+            else:
+                self._error(field, COMPILES_TO, str(exc))
             return
         except TypeError:
             return  # a value of the wrong type (`num-executors: 4`): the mapping's own rules report it
@@ -95,15 +102,18 @@ class SpecValidator(cerberus.Validator):
         if "pattern" in rules and not full_match(rules["pattern"], text):
             self._error(field, COMPILES_TO, "compiles to a string that does not match the pattern " + rules["pattern"])
 
-    def _validate_nowhitespace(self, enabled: bool, field: str, value: Any) -> None:
-        """A spark-submit flag value; the service splits parameters on whitespace.
+    def _validate_nowhitespace(self, member: bool | str, field: str, value: Any) -> None:
+        """A flag value of a flags mapping; the service splits parameters on whitespace.
+
+        ``member`` is the sugared member's name (True means sparkSubmitParameters).
 
         The rule's arguments are validated against this schema:
-        {'type': 'boolean'}
+        {'type': ['boolean', 'string']}
         """
-        if enabled and isinstance(value, str) and sugar.has_whitespace(value):
+        if member and isinstance(value, str) and sugar.has_whitespace(value):
+            name = member if isinstance(member, str) else sugar.SPARK
             self._error(field, NOWHITESPACE, "contains whitespace, which the mapping form cannot quote; "
-                               "write sparkSubmitParameters as one string instead")
+                               f"write {name} as one string instead")
 
     def _validate_json_value(self, enabled: bool, field: str, value: Any) -> None:
         """A mapping that must be plain JSON data (strings, numbers, booleans, null, lists, mappings).

@@ -96,8 +96,11 @@ def policy_text(draw) -> str:
     return json.dumps(document, separators=separators, ensure_ascii=False)
 
 
-_FLAG = st.from_regex(compiled_pattern(spec_schema_mod.SPARK_FLAG), fullmatch=True).filter(lambda s: len(s) <= 12)
+_FLAG = st.from_regex(r"[A-Za-z][A-Za-z0-9-]*", fullmatch=True).filter(lambda s: len(s) <= 12)
+_FLAG_KEY = st.from_regex(compiled_pattern(spec_schema_mod.FLAG_KEY), fullmatch=True).filter(lambda s: len(s) <= 12)
 _WORD = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=8)
+#: Between flags: mostly one space; sometimes what `--normalize-whitespace` is for.
+_GAP = st.sampled_from([" "] * 6 + ["  ", "\n  ", " \n", "\t"])
 
 
 @functools.lru_cache(maxsize=1)
@@ -105,21 +108,47 @@ def _free_spark_text() -> st.SearchStrategy[str]:
     return _string(model.input_shape().members["jobDriver"].members["sparkSubmit"].members["sparkSubmitParameters"])
 
 
+@functools.lru_cache(maxsize=1)
+def _free_hive_text() -> st.SearchStrategy[str]:
+    return _string(model.input_shape().members["jobDriver"].members["hive"].members["parameters"])
+
+
+@st.composite
+def flags_text(draw, expanded: tuple[str, ...], names: tuple[str, ...]) -> str:
+    """A flags string as spark-submit or hive takes it: ``--flag value``, ``--flag=value``, ``-f``,
+    comma lists, ``--conf k=v`` for each ``expanded`` flag, now and then odd whitespace around them."""
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        flag = draw(st.sampled_from(expanded + names) | _FLAG)
+        dashes = draw(st.sampled_from(["--"] * 5 + ["-"]))
+        glue = draw(st.sampled_from([" "] * 4 + ["="]))
+        if flag in expanded:
+            value = draw(_WORD.filter(lambda w: not w.startswith("-"))) + "=" + draw(_WORD)
+        else:
+            value = ",".join(draw(st.lists(_WORD.filter(lambda w: "," not in w), min_size=1, max_size=3)))
+        if draw(st.booleans()) and flag not in expanded:
+            parts.append(dashes + flag)
+        else:
+            parts.append(dashes + flag + glue + value)
+    gaps = [draw(_GAP) for _ in parts]
+    ends = draw(st.sampled_from([("", "")] * 6 + [(" ", ""), ("", " "), ("\n", "")]))
+    return ends[0] + "".join(p + g for p, g in zip(parts, gaps[:-1] + [""])) + ends[1]
+
+
 @st.composite
 def spark_text(draw) -> str:
     """sparkSubmitParameters strings: flags as spark-submit takes them, or free text."""
     if draw(st.booleans()):
         return draw(_free_spark_text())
-    tokens = []
-    for _ in range(draw(st.integers(1, 4))):
-        flag = draw(st.sampled_from(["conf", "class", "jars", "verbose", "py-files"]) | _FLAG)
-        if flag == "conf":
-            tokens += ["--conf", draw(_WORD.filter(lambda w: not w.startswith("-"))) + "=" + draw(_WORD)]
-        elif draw(st.booleans()):
-            tokens.append("--" + flag)
-        else:
-            tokens += ["--" + flag, draw(_WORD)]
-    return " ".join(tokens)
+    return draw(flags_text(("conf",), ("class", "jars", "verbose", "py-files", "packages", "archives")))
+
+
+@st.composite
+def hive_text(draw) -> str:
+    """Hive parameters strings: ``--hiveconf k=v`` and other flags, or free text."""
+    if draw(st.booleans()):
+        return draw(_free_hive_text())
+    return draw(flags_text(("hiveconf", "hivevar"), ("database", "silent")))
 
 
 def follow_service_rules(body: dict[str, Any]) -> dict[str, Any]:
@@ -146,6 +175,9 @@ def bodies(draw) -> dict[str, Any]:
     spark = body["jobDriver"].get("sparkSubmit") if isinstance(body.get("jobDriver"), dict) else None
     if isinstance(spark, dict) and "sparkSubmitParameters" in spark:
         spark["sparkSubmitParameters"] = draw(spark_text())
+    hive = body["jobDriver"].get("hive") if isinstance(body.get("jobDriver"), dict) else None
+    if isinstance(hive, dict) and "parameters" in hive:
+        hive["parameters"] = draw(hive_text())
     return follow_service_rules(body)
 
 
@@ -276,12 +308,21 @@ _CONF = st.dictionaries(st.one_of(_WORD, st.just(""), st.text(max_size=3)),
 
 
 @st.composite
-def _spark_mapping(draw) -> dict[str, Any]:
-    flags = st.one_of(st.sampled_from(["class", "jars", "verbose", "py-files", "--class", "", "a b"]), _FLAG)
+def _flags_mapping(draw, expanded: tuple[str, ...], names: list[str]) -> dict[str, Any]:
+    flags = st.one_of(st.sampled_from(names + ["--class", "", "a b", "-", "x=="]), _FLAG_KEY)
     mapping = draw(st.dictionaries(flags, _FLAG_VALUE, max_size=4))
-    if draw(st.booleans()):
-        mapping["conf"] = draw(_CONF | _FLAG_VALUE)
+    for flag in expanded:
+        if draw(st.booleans()):
+            mapping[flag + draw(st.sampled_from(["", "="]))] = draw(_CONF | _FLAG_VALUE)
     return mapping
+
+
+def _spark_mapping() -> st.SearchStrategy[dict[str, Any]]:
+    return _flags_mapping(("conf",), ["class", "jars", "verbose", "py-files", "archives=", "-f"])
+
+
+def _hive_mapping() -> st.SearchStrategy[dict[str, Any]]:
+    return _flags_mapping(("hiveconf", "hivevar"), ["database", "silent", "database=", "-i"])
 
 
 _NOT_JSON = st.one_of(st.just(datetime.date(2024, 1, 1)), st.just(float("nan")), st.just(float("inf")),
@@ -302,6 +343,9 @@ def spec_documents(draw) -> dict[str, Any]:
     spark = doc["jobDriver"].get("sparkSubmit") if isinstance(doc.get("jobDriver"), dict) else None
     if isinstance(spark, dict) and draw(st.booleans()):
         spark["sparkSubmitParameters"] = draw(_spark_mapping())
+    hive = doc["jobDriver"].get("hive") if isinstance(doc.get("jobDriver"), dict) else None
+    if isinstance(hive, dict) and draw(st.booleans()):
+        hive["parameters"] = draw(_hive_mapping())
     if draw(st.booleans()):
         doc.setdefault("executionIamPolicy", {})["policy"] = draw(_POLICY_MAPPING)
     if draw(st.booleans()):

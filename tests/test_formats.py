@@ -174,6 +174,12 @@ VALID = {
     "spark parameters as a mapping": SPARK + (
         "    sparkSubmitParameters:\n      class: org.example.Main\n      jars: [s3://b/a.jar, s3://b/b.jar]\n"
         "      verbose: true\n      conf:\n        spark.executor.memory: 4g\n"),
+    "spark parameters with = spellings, short flags and lists": SPARK + (
+        "    sparkSubmitParameters:\n      archives=: s3://b/env.tar.gz#env\n      conf=: {spark.x: \"1\"}\n"
+        "      packages: [a:b:1, c:d:2]\n      -f: true\n"),
+    "hive parameters as a mapping": HEAD + (
+        "jobDriver:\n  hive:\n    query: s3://b/q.sql\n    parameters:\n      hiveconf: {hive.exec.scratchdir: s3://b/s}\n"
+        "      hivevar: {day: \"2024-06-01\"}\n      database: sales\n"),
     "policy as a mapping": SPARK + (
         "executionIamPolicy:\n  policy:\n    Version: \"2012-10-17\"\n    Statement:\n"
         "      - Effect: Allow\n        Action: s3:GetObject\n        Resource: \"*\"\n"),
@@ -222,6 +228,12 @@ INVALID = {
     "both applicationId and application": ("E1003", SPARK + "application: etl\n"),
     "whitespace in a spark flag value": ("E2005", SPARK + "    sparkSubmitParameters:\n      conf:\n        a: b c\n"),
     "whitespace in a spark conf key": ("E2005", SPARK + "    sparkSubmitParameters:\n      conf:\n        \"a b\": c\n"),
+    "whitespace in a hiveconf value": ("E2005", HEAD + (
+        "jobDriver:\n  hive:\n    query: s3://b/q.sql\n    parameters:\n      hiveconf: {a: b c}\n")),
+    "a hive flag that is no flag": ("E1012", HEAD + (
+        "jobDriver:\n  hive:\n    query: s3://b/q.sql\n    parameters:\n      --database: sales\n")),
+    "hivevar as a list": ("E1003", HEAD + (
+        "jobDriver:\n  hive:\n    query: s3://b/q.sql\n    parameters:\n      hivevar: [a=b]\n")),
     "wrong type in a stack section": ("E1003", SPARK + "stacks:\n  prod:\n    executionTimeoutMinutes: soon\n"),
     "unknown key in a stack section": ("E1001", SPARK + "stacks:\n  prod:\n    nmae: x\n"),
 }
@@ -243,6 +255,10 @@ LINTER_ONLY = {
     "spark parameters mapping that compiles to an empty string": (
         "E2006", SPARK + "    sparkSubmitParameters:\n      verbose: false\n",
         "the length and pattern of the compiled string are not properties of the mapping"),
+    "a flag written with = given true": (
+        "E2005", SPARK + "    sparkSubmitParameters:\n      archives=: true\n",
+        "the JSON Schema is generated from the cerberus schema, which gives every flag the same rules; "
+        "the = spelling is checked when the mapping is compiled"),
     "password in plain text": (
         "E3001", SPARK + "configurationOverrides:\n  applicationConfiguration:\n    - classification: x\n"
         "      properties: {javax.jdo.option.ConnectionPassword: hunter2}\n",

@@ -393,3 +393,19 @@ def test_lint_of_a_real_body_written_as_yaml_flags_the_same_element(
         f"job.yaml:{yaml_line}:7: error E3001 jobDriver.sparkSubmit.entryPointArguments[{index}]: {message}\n"
         "1 error(s), 0 warning(s)\n"))
 
+
+HIVE_FLAT = FLAT.replace("  sparkSubmit:\n    entryPoint: s3://bucket/job.py\n", "  hive:\n    query: s3://bucket/q.sql\n")
+
+
+def test_a_secret_hiveconf_entry_of_the_readable_form_is_flagged_at_the_entry(lint_text):
+    text = HIVE_FLAT + "    parameters:\n      hiveconf:\n        javax.jdo.option.ConnectionPassword: hunter2\n"
+    assert e3001(lint_text(text)) == [
+        ("E3001", 9, 46, "jobDriver.hive.parameters.hiveconf.javax.jdo.option.ConnectionPassword")]
+
+
+def test_a_secret_in_the_equals_spelling_of_a_conf_entry_is_flagged(lint_text):
+    text = HIVE_FLAT + "    parameters: --hivevar=x.password=hunter2 --hiveconf=a=b\n"
+    assert e3001(lint_text(text)) == [("E3001", 7, 17, "jobDriver.hive.parameters")]
+    mapping = FLAT + "    sparkSubmitParameters:\n      conf=:\n        spark.db.password: hunter2\n"
+    assert e3001(lint_text(mapping)) == [
+        ("E3001", 9, 28, "jobDriver.sparkSubmit.sparkSubmitParameters.conf=.spark.db.password")]
