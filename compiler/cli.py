@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Sequence
 from compiler import __version__
 from compiler.compile import compile_documents, job_name, to_json
 from compiler.cli_paths import missing_paths
-from compiler.findings import Finding
+from compiler.findings import Finding, Suppressed
 from compiler.formatters import FORMATS
 
 if TYPE_CHECKING:  # lint is imported lazily: `jobspec --help` and `schema` stay fast
@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("paths", nargs="*", default=["jobspecs"], help="files or folders (default: jobspecs)")
     lint.add_argument("--format", choices=sorted(FORMATS), default="text")
     lint.add_argument("--stack", help="lint for this stack only (default: the base and every stack named in the specs)")
+    lint.add_argument("--show-suppressed", action="store_true",
+                      help="also print the findings `# jobspec: disable` comments suppress, with their reasons "
+                           "(SARIF always carries them, marked suppressed)")
 
     comp = sub.add_parser("compile", help="print the StartJobRun request body of a spec (or of every spec in a folder)")
     comp.add_argument("path")
@@ -63,8 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _print_findings(findings: Sequence[Finding], fmt: str = "text", stream=None) -> None:
-    (stream or sys.stdout).write(FORMATS[fmt](findings))
+def _print_findings(findings: Sequence[Finding], fmt: str = "text", stream=None,
+                    suppressed: Sequence[Suppressed] = (), show_suppressed: bool = False) -> None:
+    (stream or sys.stdout).write(FORMATS[fmt](findings, suppressed, show_suppressed))
 
 
 def _notes(result: Result) -> None:
@@ -90,7 +94,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     result = lint_paths(args.paths, stack=args.stack)
     _notes(result)
     _note_unknown_stack(args.stack, result)
-    _print_findings(result.findings, args.format)
+    _print_findings(result.findings, args.format, suppressed=result.suppressed, show_suppressed=args.show_suppressed)
     return FINDINGS if not result.ok else OK
 
 

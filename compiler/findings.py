@@ -28,6 +28,15 @@ class Finding:
         return {**asdict(self), "severity": self.severity}
 
 
+@dataclass(frozen=True, order=True)
+class Suppressed:
+    """A finding that a ``# jobspec: disable`` comment suppresses (see ``compiler.suppress``),
+    with the comment's reason ("" when it gives none)."""
+
+    finding: Finding
+    reason: str
+
+
 def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 

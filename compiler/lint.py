@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from compiler import collector, fastcheck, loader, schema as spec_schema_mod, secrets, walk
+from compiler import collector, fastcheck, loader, schema as spec_schema_mod, secrets, suppress, walk
 from compiler.compile import job_name
 from compiler.document import Document, defaults_files, merge, stacks_named
-from compiler.findings import Finding, dotted, has_errors, kind_of
+from compiler.findings import Finding, Suppressed, dotted, has_errors, kind_of
 
 _STRING_LIKE = (bool, int, float)
 
@@ -34,6 +34,10 @@ class Result:
     stacks: set[str] = field(default_factory=set)
     #: What the walk wants the user to know that is not wrong (a link not followed), in walk order.
     notes: list[walk.Note] = field(default_factory=list)
+    #: Findings a ``# jobspec: disable`` comment suppresses (not in ``findings``; ``ok`` ignores them).
+    suppressed: list[Suppressed] = field(default_factory=list)
+    #: The suppression comments of every file read.
+    suppressions: list[suppress.Suppression] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -94,6 +98,7 @@ class Linter:
                     result.findings.append(self._defaults[path])
                 else:
                     result.findings.extend(self._defaults[path].findings)
+                    result.suppressions.extend(self._defaults[path].suppressions)
                     result.findings.extend(_secret_findings(self._defaults[path]))
             loaded = self._defaults[path]
             if isinstance(loaded, loader.Source):
@@ -114,6 +119,7 @@ class Linter:
             result.findings.append(exc.finding)
             return
         result.findings.extend(source.findings)
+        result.suppressions.extend(source.suppressions)
         if not isinstance(source.data, dict):
             got = "empty" if source.data is None else kind_of(source.data)
             result.findings.append(Finding(source.file, 1, 1, "E0005", "",
@@ -157,7 +163,9 @@ def lint_paths(paths: Iterable[str | Path], stack: str | None = None, all_stacks
                 result.notes.append(found)
         result.findings.extend(duplicate_names(result.documents))
         result.findings.extend(previous_name_conflicts(result.documents))
-        result.findings = sorted(set(result.findings))
+        # W0014 only when every stack was linted: a suppression may be for another stack's finding
+        result.findings, result.suppressed = suppress.apply(set(result.findings), result.suppressions,
+                                                            report_unused=all_stacks and stack is None)
     return result
 
 

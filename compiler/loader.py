@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from compiler import suppress
 from compiler.findings import Finding, dotted
 
 #: Files larger than this are refused before parsing: a job spec is a few KB.
@@ -70,6 +71,8 @@ class Source:
     root: yaml.Node | None
     findings: list[Finding] = field(default_factory=list)
     released: bool = False
+    #: Its ``# jobspec: disable`` comments (``compiler.suppress``).
+    suppressions: list[suppress.Suppression] = field(default_factory=list)
 
     def release(self) -> None:
         self.root, self.released = None, True
@@ -218,6 +221,9 @@ def load(path: str | Path) -> Source:
     text, findings = decode(file, raw)
     source = parse(file, text)
     source.findings[:0] = findings
+    if suppress.MARK in text:  # the only cost of suppressions for a file that has none
+        source.suppressions, problems = suppress.read(file, text)
+        source.findings += problems
     return source
 
 

@@ -294,3 +294,61 @@ def test_invalid_spec_is_rejected_by_the_linter_and_the_json_schema(folder, rule
 def test_rule_json_schema_cannot_express_is_the_linters_alone(folder, rule, text, reason):
     assert rule in {f.rule for f in lint_file(folder, text)}
     assert schema_errors(folder, text) == [], f"JSON Schema catches it now: move it to INVALID ({reason})"
+
+
+# -- suppressed findings in each format -----------------------------------------------------------------
+
+SUPPRESSED = SPARK + "tags:\n  password: hunter2  # jobspec: disable=E3001 revoked test value\nnmae: typo\n"
+
+
+def lint_cli(capsys, *argv: str) -> tuple[int, str]:
+    code = cli.main(["lint", "job.yaml", *argv])
+    return code, capsys.readouterr().out
+
+
+def test_sarif_always_carries_a_suppressed_result_with_an_in_source_suppression(folder, capsys):
+    (folder / "job.yaml").write_text(SUPPRESSED)
+    code, out = lint_cli(capsys, "--format", "sarif")
+    run = json.loads(out)["runs"][0]
+    assert code == 1
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"], r["suppressions"]) for r in run["results"]] == [
+        ("E3001", {"startLine": 7, "startColumn": 13}, [{"kind": "inSource", "justification": "revoked test value"}]),
+        ("E1001", {"startLine": 8, "startColumn": 1}, []),
+    ]
+    assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == ["E1001", "E3001"]
+
+
+def test_sarif_suppression_without_a_reason_has_no_justification(folder, capsys):
+    (folder / "job.yaml").write_text(SPARK + "clientToken: t1\nrerun: 1  # jobspec: disable=W2011\n")
+    (result,) = json.loads(lint_cli(capsys, "--format", "sarif")[1])["runs"][0]["results"]
+    assert (result["ruleId"], result["suppressions"]) == ("W2011", [{"kind": "inSource"}])
+
+
+def test_json_leaves_suppressed_findings_out_unless_asked(folder, capsys):
+    (folder / "job.yaml").write_text(SUPPRESSED)
+    code, out = lint_cli(capsys, "--format", "json")
+    assert code == 1
+    assert [(f["rule"], f["line"], "suppressed" in f) for f in json.loads(out)] == [("E1001", 8, False)]
+
+
+def test_json_with_show_suppressed_marks_them_with_the_justification(folder, capsys):
+    (folder / "job.yaml").write_text(SUPPRESSED)
+    found = json.loads(lint_cli(capsys, "--format", "json", "--show-suppressed")[1])
+    assert [(f["rule"], f["line"], f["column"], f["severity"], f.get("suppressed"), f.get("justification"))
+            for f in found] == [("E3001", 7, 13, "error", True, "revoked test value"),
+                                ("E1001", 8, 1, "error", None, None)]
+
+
+def test_github_annotates_no_suppressed_finding(folder, capsys):
+    (folder / "job.yaml").write_text(SUPPRESSED)
+    code, out = lint_cli(capsys, "--format", "github")
+    assert (code, out) == (1, "::error file=job.yaml,line=8,col=1,title=E1001 nmae::unknown key 'nmae'; "
+                              "did you mean 'name'?\n")
+
+
+def test_github_with_show_suppressed_makes_a_notice_of_each(folder, capsys):
+    (folder / "job.yaml").write_text(SUPPRESSED)
+    first = lint_cli(capsys, "--format", "github", "--show-suppressed")[1].splitlines()[0]
+    assert first.startswith("::notice file=job.yaml,line=7,col=13,title=E3001 tags.password (suppressed)::password is "
+                            "a credential in plain text;")
+    assert first.endswith(" (reason: revoked test value)")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Protocol, Sequence
 
-from compiler.findings import Finding
+from compiler.findings import Finding, Suppressed
 from compiler.formatters import github, json_, sarif, text
 
-Formatter = Callable[[Sequence[Finding]], str]
+
+class Formatter(Protocol):
+    """The findings that stand; the suppressed ones, counted or shown as the format does."""
+
+    def __call__(self, findings: Sequence[Finding], suppressed: Sequence[Suppressed] = (),
+                 show_suppressed: bool = False) -> str: ...
+
 
 FORMATS: dict[str, Formatter] = {
     "text": text.render,
