@@ -15,7 +15,8 @@ from pathlib import Path
 from compiler import import_out
 from compiler.cli_paths import missing_paths
 from compiler.formatters import text
-from compiler.importer import STDIN, Options, import_path
+from compiler.import_suppress import CannotAnnotate, check_rules
+from compiler.importer import STDIN, Imported, Options, import_path
 
 OK, FINDINGS, USAGE = 0, 1, 2
 
@@ -33,54 +34,83 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--normalize-whitespace", action="store_true",
                      help="give sparkSubmitParameters and Hive parameters their readable form even where that "
                           "changes the whitespace between flags (runs of spaces, line breaks); says which on stderr")
+    imp.add_argument("--disable", metavar="RULE[,RULE]",
+                     help="import past these findings (credentials, E3xxx, or warnings): the spec gets a "
+                          "`# jobspec: disable=RULE reason` comment on each line they are on")
+    imp.add_argument("--reason", help="why, written into that comment (required for E3xxx)")
+
+
+def _usage_error(args: argparse.Namespace) -> str | None:
+    """Why the arguments cannot be taken (exit 2), or None."""
+    inputs = args.inputs
+    if len(inputs) > 1 and not args.out:
+        return "import of several bodies needs --out DIR (one spec file each)"
+    if inputs.count(STDIN) > 1:
+        return "- (stdin) can be given once"
+    missing = missing_paths([path for path in inputs if path != STDIN])
+    if missing:
+        return f"no such file: {', '.join(missing)}"
+    folders = [path for path in inputs if path != STDIN and os.path.isdir(path)]
+    if folders:
+        return (f"import takes JSON files (StartJobRun bodies); {', '.join(folders)} "
+                f"{'is a folder' if len(folders) == 1 else 'are folders'}")
+    if args.reason is not None and not args.disable:
+        return "--reason goes with --disable RULE"
+    if args.disable:
+        try:
+            check_rules(_rules(args), args.reason or "")
+        except ValueError as exc:
+            return f"--disable {args.disable}: {exc}"
+    return None
+
+
+def _rules(args: argparse.Namespace) -> tuple[str, ...]:
+    return tuple(rule.strip().upper() for rule in (args.disable or "").split(",") if rule.strip())
 
 
 def command(args: argparse.Namespace) -> int:
     """Run ``jobspec import``; the exit code."""
-    inputs = args.inputs
-    if len(inputs) > 1 and not args.out:
-        print("jobspec: import of several bodies needs --out DIR (one spec file each)", file=sys.stderr)
+    problem = _usage_error(args)
+    if problem:
+        print(f"jobspec: {problem}", file=sys.stderr)
         return USAGE
-    if inputs.count(STDIN) > 1:
-        print("jobspec: - (stdin) can be given once", file=sys.stderr)
-        return USAGE
-    missing = missing_paths([path for path in inputs if path != STDIN])
-    if missing:
-        print(f"jobspec: no such file: {', '.join(missing)}", file=sys.stderr)
-        return USAGE
-    folders = [path for path in inputs if path != STDIN and os.path.isdir(path)]
-    if folders:
-        print(f"jobspec: import takes JSON files (StartJobRun bodies); {', '.join(folders)} "
-              f"{'is a folder' if len(folders) == 1 else 'are folders'}", file=sys.stderr)
-        return USAGE
-    options = Options(keep_client_token=args.keep_client_token, normalize_whitespace=args.normalize_whitespace)
-    imported = [import_path(path, options) for path in inputs]
+    options = Options(keep_client_token=args.keep_client_token, normalize_whitespace=args.normalize_whitespace,
+                      disable=_rules(args), reason=args.reason or "")
+    imported = [import_path(path, options) for path in args.inputs]
     findings = [f for item in imported for f in item.findings]
-    if not all(item.ok for item in imported):
+    if findings:
         sys.stderr.write(text.render(findings))
+    if not all(item.ok for item in imported):
         if args.out:
             print(f"jobspec: nothing written: {sum(not item.ok for item in imported)} of {len(imported)} "
                   "bodies refused", file=sys.stderr)
         return FINDINGS
-    if findings:  # warnings only
-        sys.stderr.write(text.render(findings))
     for item in imported:
         for message in item.notes:
             print(f"jobspec: note: {item.file}: {message}", file=sys.stderr)
-    if not args.out:
+    try:
+        return _write(imported, args.out)
+    except CannotAnnotate as exc:
+        print(f"jobspec: nothing written: --disable: {exc}", file=sys.stderr)
+        return FINDINGS
+
+
+def _write(imported: list[Imported], out: str | None) -> int:
+    if not out:
         sys.stdout.write(imported[0].text())
         return OK
     try:
-        planned = import_out.plan(imported, Path(args.out))
+        planned = import_out.plan(imported, Path(out))
     except import_out.Conflict as exc:
         print(f"jobspec: nothing written: {exc}", file=sys.stderr)
         return USAGE
+    contents = import_out.texts(planned)
     for entry in planned:
         message = import_out.note(entry)
         if message:
             print(f"jobspec: note: {entry.imported.file}: {message}", file=sys.stderr)
     try:
-        import_out.write(planned)
+        import_out.write(planned, contents)
     except OSError as exc:
         print(f"jobspec: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
         return USAGE

@@ -102,12 +102,20 @@ def note(entry: Planned) -> str | None:
             f"into {entry.path.name}, since jobspec refuses two jobs of one name")
 
 
-def write(planned: list[Planned]) -> None:
-    """Create every file (never replacing one: ``x`` mode fails if another process made it meanwhile)."""
+def texts(planned: list[Planned]) -> list[str]:
+    """Every spec file's text, before any is written (raises import_suppress.CannotAnnotate)."""
+    out = []
     for entry in planned:
-        entry.path.parent.mkdir(parents=True, exist_ok=True)
         header = Path(entry.imported.file).name
         if entry.renamed_from is not None:
             header += f" (named {entry.renamed_from!r} there, like {Path(entry.shares_with).name})"
+        out.append(entry.imported.text(header))
+    return out
+
+
+def write(planned: list[Planned], contents: list[str]) -> None:
+    """Create every file (never replacing one: ``x`` mode fails if another process made it meanwhile)."""
+    for entry, text in zip(planned, contents):
+        entry.path.parent.mkdir(parents=True, exist_ok=True)
         with open(entry.path, "x", encoding="utf-8") as stream:
-            stream.write(entry.imported.text(header))
+            stream.write(text)

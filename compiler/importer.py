@@ -106,6 +106,9 @@ class Options:
     keep_client_token: bool = False
     #: See ``readable_forms``: flags strings that differ from a readable form only in whitespace get it.
     normalize_whitespace: bool = False
+    #: Rules whose findings are written into the spec as suppressed (``compiler.import_suppress``), and why.
+    disable: tuple[str, ...] = ()
+    reason: str = ""
 
 
 @dataclass
@@ -117,15 +120,23 @@ class Imported:
     spec: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Findings ``--disable`` puts past; the written spec carries a comment for each.
+    suppressed: list[Finding] = field(default_factory=list)
+    options: Options = Options()
 
     @property
     def ok(self) -> bool:
         return self.spec is not None and not has_errors(self.findings)
 
     def text(self, header_name: str | None = None) -> str:
-        """The spec file's text: a header naming where it came from, then YAML."""
+        """The spec file's text: a header naming where it came from, then YAML (with a suppression
+        comment on each line a suppressed finding is on; raises import_suppress.CannotAnnotate)."""
         assert self.spec is not None
-        return HEADER.format(name=header_name or Path(self.file).name) + to_yaml(self.spec)
+        text = HEADER.format(name=header_name or Path(self.file).name) + to_yaml(self.spec)
+        if not self.suppressed:
+            return text
+        from compiler.import_suppress import annotate
+        return annotate(self.file, text, self.options.disable, self.options.reason, self.suppressed)
 
 
 #: Paths that name a stream the user hands over (``/dev/stdin``, bash's ``<(cmd)``): read as
@@ -157,12 +168,17 @@ def load_body(path: str | Path) -> loader.Source:
 
 def import_source(source: loader.Source, options: Options = Options(), linter: Linter | None = None) -> Imported:
     """Lint one body read from ``source`` and turn it into a spec."""
-    result = Imported(source.file, findings=list(source.findings))
+    result = Imported(source.file, findings=list(source.findings), options=options)
     if not isinstance(source.data, dict):
         result.findings.append(Finding(source.file, 1, 1, "E0005", "", "a StartJobRun body is a JSON object"))
         return result
     doc = Document(source.file, None, source.data, [Layer(source, ())])
     result.findings += (linter or body_linter()).check(doc)
+    if options.disable:
+        result.suppressed = [f for f in result.findings if f.rule in options.disable]
+        result.findings = [f for f in result.findings if f.rule not in options.disable]
+        result.notes += [f"{f.rule} {f.field}: suppressed in the spec ({options.reason or 'no reason'})"
+                         for f in result.suppressed]
     if has_errors(result.findings):
         return result
     body = source.data

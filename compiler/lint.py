@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator
 
 from compiler import collector, fastcheck, loader, schema as spec_schema_mod, secrets, suppress, walk
 from compiler.compile import job_name
-from compiler.document import Document, defaults_files, merge, stacks_named
+from compiler.document import Document, Layer, defaults_files, merge, stacks_named
 from compiler.findings import Finding, Suppressed, dotted, has_errors, kind_of
 
 _STRING_LIKE = (bool, int, float)
@@ -178,6 +178,14 @@ def _secret_findings(source: loader.Source) -> list[Finding]:
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         out.append(Finding(source.file, line, col, "E3001", dotted(path), message))
     return out
+
+
+def text_findings(file: str, text: str) -> list[Finding]:
+    """Findings of one spec given as text, for the base stack and without ``_defaults.yaml``: what
+    ``jobspec import`` writes, positioned in that text. Raises LoadError when it is not YAML."""
+    source = loader.parse(file, text)
+    doc = Document(file, None, source.data, [Layer(source, ())])
+    return _secret_findings(source) + default_linter().check(doc, scan_secrets=False)
 
 
 class _NeverValid:

@@ -219,3 +219,50 @@ def test_a_job_name_the_folder_already_has_is_refused(project, capsys):
     assert (code, out) == (2, "")
     assert err == ("jobspec: nothing written: jobs already has a job named 'hourly' (jobs/existing.yaml), the name of "
                    "in/a.json; import never overwrites a spec: remove that spec or import into another folder\n")
+
+
+# -- importing past a credential finding, visibly -------------------------------------------------------------------
+
+CREDENTIAL = {**NO_TOKEN, "jobDriver": {"sparkSubmit": {
+    "entryPoint": "s3://bucket/main.py",
+    "entryPointArguments": ["--db", "jdbc:postgresql://db:5432/sales?user=etl&password=placeholder"]}}}
+
+
+def test_a_body_with_a_credential_is_refused_at_the_element(project, capsys):
+    project.write("body.json", json.dumps(CREDENTIAL, indent=2))
+    code, out, err = run(capsys, "import", "body.json")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0].startswith("body.json:9:9: error E3001 jobDriver.sparkSubmit.entryPointArguments[1]: ")
+
+
+def test_disable_with_a_reason_writes_the_suppression_on_the_line_and_lint_counts_it(project, capsys):
+    project.write("body.json", json.dumps(CREDENTIAL, indent=2))
+    code, out, err = run(capsys, "import", "body.json", "--disable", "E3001", "--reason", "placeholder, set in CI")
+    assert code == 0
+    assert err == ("jobspec: note: body.json: E3001 jobDriver.sparkSubmit.entryPointArguments[1]: suppressed in the "
+                   "spec (placeholder, set in CI)\n")
+    assert out.splitlines()[8] == ("    - jdbc:postgresql://db:5432/sales?user=etl&password=placeholder  "
+                                   "# jobspec: disable=E3001 placeholder, set in CI")
+    project.write("jobs/job.yaml", out)
+    assert run(capsys, "lint", "jobs") == (0, "0 error(s), 0 warning(s), 1 suppressed\n", "")
+    body = compiled(project, capsys, out, "jobs/job.yaml")
+    body.pop("clientToken")
+    assert canonical(body) == canonical(CREDENTIAL)
+
+
+def test_disable_of_a_credential_rule_without_a_reason_is_a_usage_error(project, capsys):
+    project.write("body.json", json.dumps(CREDENTIAL, indent=2))
+    assert run(capsys, "import", "body.json", "--disable", "E3001") == (
+        2, "", "jobspec: --disable E3001: a suppression of a credential finding (E3xxx) needs a reason\n")
+
+
+def test_disable_of_a_model_error_is_refused(project, capsys):
+    project.write("body.json", json.dumps(CREDENTIAL, indent=2))
+    assert run(capsys, "import", "body.json", "--disable", "E1012", "--reason", "x") == (
+        2, "", "jobspec: --disable E1012: E1012: import can put past credential findings (E3xxx) only; an error of "
+               "another kind means the service would refuse the body\n")
+
+
+def test_reason_without_disable_is_a_usage_error(project, capsys):
+    project.write("body.json", json.dumps(NO_TOKEN))
+    assert run(capsys, "import", "body.json", "--reason", "x") == (2, "", "jobspec: --reason goes with --disable RULE\n")
