@@ -86,7 +86,9 @@ def parse_command(text: str, file: str, base_dir: Path,
 
 def parse(text: str, file: str, base_dir: Path, variables: dict[str, str]) -> Parsed:
     """``parse_command`` with the position of each member's value."""
-    return _Reader(_normalized(text), file, Path(base_dir), variables).read()
+    parsed = _Reader(_normalized(text), file, Path(base_dir), variables).read()
+    parsed.findings.sort()
+    return parsed
 
 
 def _normalized(text: str) -> str:
@@ -150,7 +152,6 @@ class _Reader:
             self._add(words[0].start, "E0014", f"`{words[0].text}` is not the AWS CLI; write one `{COMMAND}` command")
             return Parsed(None, self.findings)
         body = self._body() if self._walk(words[0], words[1:]) else None  # every value's findings, at once
-        self.findings.sort()
         return Parsed(body if not has_errors(self.findings) else None, self.findings, self.positions)
 
     def _walk(self, aws: shellwords.Word, words: list[shellwords.Word]) -> bool:

@@ -276,7 +276,9 @@ class _Lexer:
             if match is None or (match.group(3) and any(ch in match.group(3) for ch in "$`'\"\\")):
                 self._unresolved(start, end + 1, "shell expansion {} is not supported; write the value in its place")
                 return
-            self._variable(match.group(1), start, end + 1, in_quotes, default=match.group(3) if match.group(2) else None)
+            operator = match.group(2) or ""
+            self._variable(match.group(1), start, end + 1, in_quotes, default=match.group(3) if operator else None,
+                           or_empty=operator.startswith(":"))
         elif nxt == "(":
             if t.startswith("((", start + 1):
                 end = t.find("))", start + 3)
@@ -313,15 +315,14 @@ class _Lexer:
             self._add("$", start)
             self.i += 1
 
-    def _variable(self, name: str, start: int, end: int, in_quotes: bool, default: str | None) -> None:
+    def _variable(self, name: str, start: int, end: int, in_quotes: bool, default: str | None,
+                  or_empty: bool = False) -> None:
+        """``$NAME``; ``${NAME-default}`` when unset, ``${NAME:-default}`` when unset or empty."""
         written = self.t[start:end]
-        if name in self.given:
-            value, issues = self.given[name], []
-        elif name in self.assigned:
-            value, issues = self.assigned[name]
-        elif default is not None:
+        value, issues = (self.given[name], []) if name in self.given else self.assigned.get(name, (None, []))
+        if default is not None and (value is None or (or_empty and value == "")):
             value, issues = default, []
-        else:
+        if value is None:
             self.issues.append(Issue(start, written, f"shell variable {written} is not set; pass --var {name}=VALUE"))
             self._add(written, start)
             self.i = end
