@@ -45,7 +45,8 @@ from compiler.awsvalues import FAILED, Value, convert, load_input_json
 from compiler.findings import Finding, has_errors
 
 COMMAND = "aws emr-serverless start-job-run"
-_INPUT_JSON, _SKELETON, _INPUT_YAML, _VERSION = "--cli-input-json", "--generate-cli-skeleton", "--cli-input-yaml", "--version"
+_INPUT_JSON, _SKELETON = "--cli-input-json", "--generate-cli-skeleton"  # the operation's own, besides the members
+_INPUT_YAML, _VERSION = "--cli-input-yaml", "--version"  # AWS CLI v2's operation option; v1's global
 _NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")  # argparse's: such a word is a value, not an option
 
 
@@ -107,6 +108,7 @@ def _ambiguous(name: str, matches: list[str]) -> str:
 class _Reader:
     def __init__(self, text: str, file: str, base_dir: Path, variables: dict[str, str]) -> None:
         self.text, self.file, self.base_dir, self.variables = text, file, base_dir, variables
+        self.lines = shellwords.Lines(text)
         self.findings: list[Finding] = []
         self.given: dict[str, tuple[Option, Value]] = {}
         self.input_json: Value | None = None
@@ -115,7 +117,7 @@ class _Reader:
 
     # -- findings ----------------------------------------------------------------------------------------------
     def _add(self, offset: int, rule: str, message: str, member: str = "") -> None:
-        line, col = shellwords.position(self.text, offset)
+        line, col = self.lines.position(offset)
         self.findings.append(Finding(self.file, line, col, rule, member, message))
 
     def _unresolved(self, issues: list[shellwords.Issue], member: str = "") -> bool:
@@ -125,7 +127,7 @@ class _Reader:
 
     def _word_value(self, word: shellwords.Word, skip: int = 0) -> Value:
         return Value(word.text[skip:], self.file,
-                      lambda k: shellwords.position(self.text, word.offset(skip + k)), list(word.issues))
+                      lambda k: self.lines.position(word.offset(skip + k)), list(word.issues))
 
     # -- the command -------------------------------------------------------------------------------------------
     def read(self) -> Parsed:
@@ -249,7 +251,7 @@ class _Reader:
         if name in v1_globals or name in V2_FLAGS or name in V2_VALUES or name in operation or name == _INPUT_YAML:
             return name
         for table in (v1_globals, operation):
-            matches = [o for o in table if o.startswith(name)] if name.startswith("--") else []
+            matches = [o for o in table if o.startswith(name)] if name.startswith("--") and len(name) > 2 else []
             if len(matches) > 1:
                 self._add(word.start, "E0014", _ambiguous(name, matches))
                 return None

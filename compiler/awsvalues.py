@@ -104,14 +104,14 @@ def _structure(option: Option, value: Value, base_dir: Path) -> Any:
         return _param_file(option.cli, option.member, part, base_dir).text
 
     try:
-        parsed = shorthand.Parser(read_file).parse(text)
+        return shorthand.apply_model(shorthand.Parser(read_file).parse(text), option.shape)
     except shorthand.ShorthandError as exc:
         raise _Reported(value.finding(exc.index, "E0015", f"{option.cli}: {exc.message} (the AWS CLI's shorthand "
                                                           "syntax, key=value,key2=value2)", option.member)) from None
-    try:
-        return shorthand.apply_model(parsed, option.shape)
-    except ValueError as exc:
+    except ValueError as exc:  # a number that is not one
         raise _Reported(value.finding(0, "E0015", f"{option.cli}: {exc}", option.member)) from None
+    except RecursionError:  # the CLI fails the same way; Python's stack is the limit
+        raise _Reported(value.finding(0, "E0015", f"{option.cli}: shorthand nested too deep", option.member)) from None
 
 
 def _json(cli: str, member: str, value: Value) -> Any:
@@ -168,4 +168,4 @@ def _param_file(cli: str, member: str, value: Value, base_dir: Path, binary_ok: 
             col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
             raise _Reported(Finding(shown, line, col, "E0003", member,
                                     f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8")) from None
-    return Value(decoded, shown, lambda k: shellwords.position(decoded, k))
+    return Value(decoded, shown, shellwords.Lines(decoded).position)

@@ -27,7 +27,9 @@ would turn one value into several words) is reported instead.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import Any
 
 BLANKS = " \t"
 IFS = " \t\n"
@@ -36,6 +38,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BRACED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])(.*))?", re.S)
 _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
 _SPECIAL = "0123456789@*#?-$!"
+_WORD_END = frozenset(BLANKS + "\n" + OPERATORS)
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,8 @@ class _Lexer:
         self.current: list[Word] = []
         self.operators: list[Issue] = []
         self.syntax: list[Issue] = []
-        self.brace_end = 0  # a brace expansion already reported reaches this far
+        self.brace_end = 0  # the braces of the word up to here are checked
+        self.assigning = True  # every word of the command so far is NAME=value (after an optional export)
 
     # -- commands -----------------------------------------------------------------------------------------------
     def run(self) -> Script:
@@ -136,6 +140,7 @@ class _Lexer:
             return
         command = Command(self.current)
         self.current = []
+        self.assigning = True
         self.commands.append(command)
         if command.assigns_only:
             for word in command.words:
@@ -205,10 +210,11 @@ class _Lexer:
 
     def _finish(self, start: int) -> None:
         word = Word("".join(self.chars), self.offs, start, self.issues, self.quoted)
+        assignment = word.assignment() is not None
+        export = not self.current and word.text == "export" and not word.quoted
+        assigning, self.assigning = self.assigning, self.assigning and (assignment or export)
         # bash splits neither an assignment's value nor a word without an unquoted substitution
-        assigning = not self.current or Command(self.current).assigns_only \
-            or (len(self.current) == 1 and self.current[0].text == "export" and not self.current[0].quoted)
-        if not self.expanded or (assigning and word.assignment()):
+        if not self.expanded or (assigning and assignment):
             self.current.append(word)
             return
         # An unquoted substituted value is split at blanks, as bash splits fields.
@@ -302,7 +308,8 @@ class _Lexer:
             while k < n and t[k] != "'":
                 k += 2 if t[k] == "\\" else 1
             self.quoted = True
-            self._unresolved(start, min(k + 1, n), "ANSI-C quoting {} is not supported; write the value in '...' quotes")
+            self._unresolved(start, min(k + 1, n),
+                             "ANSI-C quoting {} is not supported; write the value in '...' quotes")
         elif nxt == '"' and not in_quotes:
             self.i += 1  # $"…" is a double-quoted string (translated only under a message catalog)
         elif nxt and _NAME.match(nxt):
@@ -333,31 +340,38 @@ class _Lexer:
         self.i = end
 
     def _check_braces(self) -> None:
-        """An unquoted ``{…,…}`` is brace-expanded by bash into several words."""
+        """An unquoted ``{…,…}`` is brace-expanded by bash into several words. One pass over the rest
+        of the word (nested groups on a stack), so a long word of braces costs no more than its length."""
         t, n = self.t, len(self.t)
-        depth, k, comma = 0, self.i, False
-        while k < n and t[k] not in BLANKS + "\n" + OPERATORS:
+        opened: list[list[Any]] = []  # [offset of an open "{", a comma at its level]
+        found, k = None, self.i
+        while k < n and t[k] not in _WORD_END:
             c = t[k]
             if c == "\\":
                 k += 2
-                continue
-            if c in "'\"":
-                close = t.find(c, k + 1)
-                k = n if close < 0 else close + 1
-                continue
-            if c == "{" and not (k > 0 and t[k - 1] == "$"):
-                depth += 1
-            elif c == "}":
-                depth -= 1
-                if depth == 0:
-                    break
-            elif c == "," and depth == 1:
-                comma = True
-            k += 1
-        if comma and depth == 0 and k < n:
-            self.brace_end = k
-            self.syntax.append(Issue(self.i, "{", "bash expands this unquoted {…,…} into several words; "
-                                                  "put the value in '...' quotes"))
+            elif c in "'\"" or (c == "$" and t.startswith("{", k + 1)):
+                k = self._skip_quoted(k + (c == "$"))
+            else:
+                if c == "{":
+                    opened.append([k, False])
+                elif c == "," and opened:
+                    opened[-1][1] = True
+                elif c == "}" and opened:
+                    start, comma = opened.pop()
+                    found = start if comma and found is None else found
+                k += 1
+        self.brace_end = k
+        if found is not None:
+            self.syntax.append(Issue(found, "{", "bash expands this unquoted {…,…} into several words; "
+                                                 "put the value in '...' quotes"))
+
+    def _skip_quoted(self, k: int) -> int:
+        """The offset after the '…', "…" or {…} that opens at ``k``."""
+        t, close = self.t, {"'": "'", '"': '"', "{": "}"}[self.t[k]]
+        k += 1
+        while k < len(t) and t[k] != close:
+            k += 2 if t[k] == "\\" and close == '"' else 1
+        return k + 1
 
 
 def split(text: str, variables: dict[str, str] | None = None) -> Script:
@@ -365,7 +379,17 @@ def split(text: str, variables: dict[str, str] | None = None) -> Script:
     return _Lexer(text, variables or {}).run()
 
 
+class Lines:
+    """1-based (line, column) of offsets in one text, by bisection over its line starts."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+
 def position(text: str, offset: int) -> tuple[int, int]:
-    """1-based (line, column) of ``offset`` in ``text``."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    """1-based (line, column) of ``offset`` in ``text`` (``Lines`` for many offsets of one text)."""
+    return Lines(text).position(offset)

@@ -9,10 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from awsclikit import AwsCli
 from compiler import awscmd
-from compiler.findings import Finding
+from compiler.findings import Finding, has_errors
 from test_awscmd import HEAD, command, parse
 
 ROLE = "arn:aws:iam::123456789012:role/job"
@@ -250,3 +251,25 @@ def test_a_finding_and_a_body_are_never_both_returned_for_an_error(folder):
     path = command(folder, HEAD + "  --name $NAME --tags a=1,a=2 --bogus\n")
     body, findings = awscmd.parse_command(path.read_text(), "run.sh", Path("."), {})
     assert body is None and [f.rule for f in findings] == ["E0013", "E0015", "E0014"]
+
+
+def test_shorthand_nested_deeper_than_python_can_follow_is_refused(folder):
+    path = command(folder, HEAD + "  --job-driver a=" + "[" * 5000 + "\n")
+    assert refused(path) == [Finding("run.sh", 3, 16, "E0015", "jobDriver", "--job-driver: shorthand nested too deep")]
+
+
+# -- any text -----------------------------------------------------------------------------------------------------
+
+_PIECES = st.sampled_from([
+    "aws", " emr-serverless", " start-job-run", " --name", " --tags", " --job-driver", " --retry-policy",
+    " --execution-timeout-minutes", " --cli-input-json", " --e", " --", " -5", " a=b", " maxAttempts=", "1", "=x",
+    " '", '"', "$", "${", "$(", "`", "\\", "\n", "\r\n", "{", "}", ",", "=", "[", "]", "@=", "#", "|", ";", "~",
+    "file://", "fileb://", "'{\"a\":1}'", "\x00", "é"])
+
+
+@given(st.one_of(st.text(max_size=200), st.lists(_PIECES, max_size=40).map("".join)))
+def test_any_text_gives_a_body_or_error_findings_never_a_traceback(folder, text):
+    awscmd.looks_like_command(text)
+    body, findings = awscmd.parse_command(text, "run.sh", Path("."), {"X": "a b"})
+    assert (body is None) == has_errors(findings)
+    assert all(f.file == "run.sh" and f.line >= 1 and f.column >= 1 for f in findings)
