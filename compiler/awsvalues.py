@@ -5,8 +5,10 @@ member goes through ``int()`` first (argparse's ``type=int``, so no ``file://`` 
 it); any other value naming ``file://PATH`` is replaced by the file's text; then a
 string is kept, and a structure or map is JSON when it starts with ``{`` or ``[``
 (``json.loads``: duplicate keys keep the last, as in the CLI) and the CLI's
-shorthand otherwise (``compiler.shorthand``). Every failure is a finding at the
-character it is about, in the command file or in the file ``file://`` named.
+shorthand otherwise (``compiler.shorthand``). A ``file://`` path is relative to the
+command file's folder (``~`` is the home folder, as in the CLI) and read as UTF-8.
+Every failure is a finding at the character it is about, in the command file or in
+the file ``file://`` named.
 """
 
 from __future__ import annotations

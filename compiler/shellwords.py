@@ -8,16 +8,20 @@ backslash-newline joins lines; ``#`` starts a comment only at the start of a wor
 a newline, ``;``, ``&``, ``|``, ``(``, ``)``, ``<`` and ``>`` end a command.
 
 ``shlex`` (posix mode) is close but not the shell: it ends a word at a ``#``
-inside it, keeps the backslash of ``\\$`` in double quotes and gives neither the
-position of a word nor which parts were quoted. Both are needed here: a finding
+inside it, keeps the backslash of ``\\$`` in double quotes, keeps the newline of a
+backslash-newline in the word, and gives neither the position of a word nor which
+parts were quoted. Both are needed here: a finding
 points at the character it is about, and ``$VAR`` is expanded in double quotes and
 bare words but not in single quotes. tests/test_shellwords.py holds these words
 equal to bash's own (and to shlex's where the two agree).
 
 Expansions: ``$NAME``, ``${NAME}``, ``${NAME:-word}`` / ``${NAME-word}`` take the value
-given (``--var``, or a ``NAME=value`` line earlier in the file); anything the file
-cannot decide alone (a variable without a value, ``$(…)``, backticks, ``$((…))``,
-``$1``, ``~``) is kept as written and recorded as an ``Issue`` on its word. A value
+given (``--var``; else a ``NAME=value`` or ``export NAME=value`` line earlier in the
+file: the user's ``--var`` wins over the file, so one file serves several values;
+``NAME=value aws …`` on the command's own line is the CLI's environment, not a
+variable, as in bash). Anything the file cannot decide alone (a variable without a
+value, ``$(…)``, backticks, ``$((…))``, ``$1``, ``~``) is kept as written and
+recorded as an ``Issue`` on its word. A value
 substituted outside quotes is split at blanks, as bash does. Not done: globbing
 (bash leaves a pattern that matches no file as it is, and a command file names no
 local files but through ``file://``); an unquoted ``{a,b}`` (brace expansion, which

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import sys
 
@@ -99,7 +100,7 @@ class AwsCli:
         driver = clidriver.create_clidriver()
         driver.session.register("provide-client-params.emr-serverless.StartJobRun", record)
         err = io.StringIO()
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()), _loggers_kept():
             try:
                 driver.main(argv)
             except SystemExit:  # argparse's usage errors
@@ -111,6 +112,19 @@ class AwsCli:
         """The CLI run on the one ``aws`` command of the file ``path``, from the file's folder."""
         (argv,) = bash_commands(path.read_text(), env)
         return self.run(argv, path.parent)
+
+
+@contextlib.contextmanager
+def _loggers_kept() -> Iterator[None]:
+    """The CLI sets the levels and handlers of these loggers (DEBUG on stderr under --debug); undo that after."""
+    loggers = [logging.getLogger(name) for name in ("botocore", "awscli", "s3transfer", "urllib3")]
+    saved = [(logger.level, list(logger.handlers)) for logger in loggers]
+    try:
+        yield
+    finally:
+        for logger, (level, handlers) in zip(loggers, saved):
+            logger.setLevel(level)
+            logger.handlers[:] = handlers
 
 
 def _plain(value: Any) -> Any:

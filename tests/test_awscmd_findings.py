@@ -11,23 +11,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from awsclikit import AwsCli
 from compiler import awscmd
 from compiler.findings import Finding, has_errors
-from test_awscmd import HEAD, command, parse
+from test_awscmd import HEAD, aws_cli, command, folder, parse  # noqa: F401 (aws_cli, folder: fixtures)
 
 ROLE = "arn:aws:iam::123456789012:role/job"
-
-
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
-def aws_cli(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> AwsCli:
-    return AwsCli(monkeypatch, tmp_path_factory.mktemp("awscli"))
 
 
 def refused(path: Path, variables: dict[str, str] | None = None) -> list[Finding]:
