@@ -22,11 +22,12 @@ OK, FINDINGS, USAGE = 0, 1, 2
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    imp = sub.add_parser("import", help="a job spec for each existing StartJobRun body (JSON)",
+    imp = sub.add_parser("import", help="a job spec for each existing StartJobRun body (JSON, or an aws command)",
                          description="Print the job spec of one StartJobRun request body, or write one spec per "
                                      "body into a folder (--out).")
     imp.add_argument("inputs", nargs="+", metavar="FILE",
-                     help="a StartJobRun request body as a JSON file (what `aws ... --cli-input-json` takes); - for stdin")
+                     help="a StartJobRun request body as a JSON file (what `aws ... --cli-input-json` takes), or a "
+                          "file holding one `aws emr-serverless start-job-run` command; - for stdin")
     imp.add_argument("--out", metavar="DIR", help="write one spec per body into DIR, named after its job "
                      "(needed for several inputs; never overwrites)")
     imp.add_argument("--keep-client-token", action="store_true",
@@ -34,6 +35,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--normalize-whitespace", action="store_true",
                      help="give sparkSubmitParameters and Hive parameters their readable form even where that "
                           "changes the whitespace between flags (runs of spaces, line breaks); says which on stderr")
+    imp.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                     help="the value of a shell variable an `aws ... start-job-run` command file uses ($NAME); "
+                          "repeatable")
     imp.add_argument("--disable", metavar="RULE[,RULE]",
                      help="import past these findings (credentials, E3xxx, or warnings): the spec gets a "
                           "`# jobspec: disable=RULE reason` comment on each line they are on")
@@ -54,6 +58,10 @@ def _usage_error(args: argparse.Namespace) -> str | None:
     if folders:
         return (f"import takes JSON files (StartJobRun bodies); {', '.join(folders)} "
                 f"{'is a folder' if len(folders) == 1 else 'are folders'}")
+    for item in args.var:
+        name, eq, _ = item.partition("=")
+        if not eq or not name.isidentifier() or not name.isascii():
+            return f"--var takes NAME=VALUE (NAME a shell variable name), not {item!r}"
     if args.reason is not None and not args.disable:
         return "--reason goes with --disable RULE"
     if args.disable:
@@ -75,7 +83,8 @@ def command(args: argparse.Namespace) -> int:
         print(f"jobspec: {problem}", file=sys.stderr)
         return USAGE
     options = Options(keep_client_token=args.keep_client_token, normalize_whitespace=args.normalize_whitespace,
-                      disable=_rules(args), reason=args.reason or "")
+                      disable=_rules(args), reason=args.reason or "",
+                      variables=tuple(tuple(item.split("=", 1)) for item in args.var))
     imported = [import_path(path, options) for path in args.inputs]
     findings = [f for item in imported for f in item.findings]
     if findings:

@@ -109,6 +109,8 @@ class Options:
     #: Rules whose findings are written into the spec as suppressed (``compiler.import_suppress``), and why.
     disable: tuple[str, ...] = ()
     reason: str = ""
+    #: ``--var NAME=VALUE``: values of the shell variables an ``aws`` command file uses.
+    variables: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -196,13 +198,48 @@ def import_source(source: loader.Source, options: Options = Options(), linter: L
 
 
 def import_path(path: str, options: Options = Options(), linter: Linter | None = None) -> Imported:
-    """Read and import one input (a file, or ``-`` for stdin)."""
+    """Read and import one input (a file, or ``-`` for stdin): a JSON body, or a file holding an
+    ``aws emr-serverless start-job-run`` command (``compiler.awscmd``)."""
     try:
         name, raw = read_input(path)
-        source = jsonbody.decode(name, raw)
+        command = _command_text(raw)
+        if command is None:
+            return import_source(jsonbody.decode(name, raw), options, linter)
     except loader.LoadError as exc:
         return Imported(STDIN_NAME if path == STDIN else path, findings=[exc.finding])
-    return import_source(source, options, linter)
+    return _import_command(name, command, Path.cwd() if path == STDIN else Path(path).parent, options, linter)
+
+
+def _command_text(raw: bytes) -> str | None:
+    """The text of ``raw`` when it holds an ``aws`` command rather than JSON (None for JSON, or not text)."""
+    if raw.lstrip()[:1] in (b"{", b"["):
+        return None  # JSON; its own reader says what is wrong with it
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    from compiler.awscmd import looks_like_command
+    return text if looks_like_command(text) else None
+
+
+def _import_command(file: str, text: str, base_dir: Path, options: Options, linter: Linter | None) -> Imported:
+    from compiler.awscmd import parse
+    parsed = parse(text, file, base_dir, dict(options.variables))
+    if parsed.body is None or has_errors(parsed.findings):
+        return Imported(file, findings=parsed.findings, options=options)
+    result = import_source(loader.Source(file, parsed.body, None), options, linter)
+    # The body has no node graph: its findings are placed at the option that wrote the member.
+    result.findings = parsed.findings + [_placed(f, parsed.positions) for f in result.findings]
+    result.suppressed = [_placed(f, parsed.positions) for f in result.suppressed]
+    return result
+
+
+def _placed(finding: Finding, positions: dict[str, tuple[str, int, int]]) -> Finding:
+    member = finding.field.split(".")[0].split("[")[0]
+    if member not in positions or (finding.line, finding.column) != (1, 1):
+        return finding
+    file, line, column = positions[member]
+    return Finding(file, line, column, finding.rule, finding.field, finding.message)
 
 
 def import_file(path: str | Path, linter: Linter | None = None,

@@ -1,7 +1,7 @@
 """Stable rule ids of every finding jobspec reports.
 
 The first letter gives the severity (E error, W warning), the first digit the
-family: 0 reading YAML, 1 the StartJobRun model's constraints, 2 the service's
+family: 0 reading input (YAML, or an ``aws`` command for ``jobspec import``), 1 the StartJobRun model's constraints, 2 the service's
 documented rules and jobspec's own, 3 secrets. Ids never change meaning; a retired
 rule's id is not reused.
 """
@@ -37,6 +37,10 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("E0013", "A suppression of a credential finding without a reason"),
     Rule("W0014", "A suppression that suppresses nothing"),
     Rule("W0015", "A jobspec comment that cannot be used (not a suppression, unknown rule, misplaced)"),
+    Rule("E0017", "Shell variable or command substitution the command file does not resolve"),
+    Rule("E0018", "Not one aws emr-serverless start-job-run command (unknown option, a second command, a pipe)"),
+    Rule("E0019", "An option value the AWS CLI cannot read (invalid JSON or shorthand, not an integer, a URL)"),
+    Rule("W0020", "An option given twice (the AWS CLI keeps the last)"),
     Rule("E1001", "Unknown key"),
     Rule("E1002", "Required member missing"),
     Rule("E1003", "Wrong type"),
