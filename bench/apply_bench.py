@@ -72,6 +72,7 @@ class Sample:
     seconds: float
     peak_tree_mib: float
     peak_process_mib: float
+    state_kib: float
 
 
 def summary(stdout: str) -> dict[str, int]:
@@ -140,12 +141,18 @@ class Stacks:
                              f"{measured.stderr[-3000:]}")
         return measured
 
+    def state_kib(self, kind: str) -> float:
+        """Size of the stack's state file: the engine rewrites all of it at every checkpoint."""
+        files = list((self.spaces[kind].state_dir / "backend" / ".pulumi" / "stacks").glob("*/bench.json"))
+        return sum(f.stat().st_size for f in files) / 1024
 
-def run_size(n: int, runs: int, bin_dir: Path, aws: dict[str, str], engine_env: dict[str, str]) -> list[Sample]:
+
+def run_size(n: int, runs: int, bin_dir: Path, endpoint: LocalEndpoint, engine_env: dict[str, str]) -> list[Sample]:
     samples = []
     with tempfile.TemporaryDirectory(prefix="jobspec-apply-bench-") as tmp:
-        stacks = Stacks(Path(tmp), n, bin_dir, aws, engine_env)
+        stacks = Stacks(Path(tmp), n, bin_dir, endpoint.env(), engine_env)
         for r in range(runs):
+            endpoint.forget_runs(preview_bench.APPLICATION)  # both stacks are empty now: every run starts alike
             stacks.edit(False)
             order = KINDS if r % 2 == 0 else KINDS[::-1]
             for step, args, _ in STEPS:
@@ -154,7 +161,7 @@ def run_size(n: int, runs: int, bin_dir: Path, aws: dict[str, str], engine_env: 
                 for kind in order:
                     m = stacks.step(kind, step, args)
                     samples.append(Sample(n, r, step, kind, m.seconds, m.peak_tree_kib / 1024,
-                                          m.peak_process_kib / 1024))
+                                          m.peak_process_kib / 1024, stacks.state_kib(kind)))
                     print(f"apply {n:>5} jobs, run {r + 1}/{runs}, {step:<13} {kind:<7} {m.seconds:7.2f}s "
                           f"tree peak {m.peak_tree_kib / 1024:6.0f} MiB ({m.processes} processes)",
                           file=sys.stderr, flush=True)
@@ -167,7 +174,7 @@ def run(sizes: tuple[int, ...] = SIZES, runs: int = RUNS, engine_env: dict[str, 
     with LocalEndpoint() as endpoint:
         endpoint.create_application("bench", application_id=preview_bench.APPLICATION)
         for n in sizes:
-            samples += run_size(n, runs, bin_dir, endpoint.env(), engine_env or {})
+            samples += run_size(n, runs, bin_dir, endpoint, engine_env or {})
     return samples
 
 
@@ -236,6 +243,10 @@ def table(samples: list[Sample], engine_env: dict[str, str] | None = None) -> st
         lin = {None: "not judged (needs three sizes)", True: "linear", False: "**NOT linear**"}[is_linear]
         lines.append(f"- {step}: ≤ {target}× the do-nothing provider **{verdict}** (worst {worst['ratio']:.2f}× "
                      f"at {worst['n']:,} jobs); jobspec's own cost per added job, ms ({shown}): {lin}.")
+    sizes = ", ".join(f"{n:,} jobs: {_of(samples, n, 'create', 'jobspec')[0].state_kib:,.0f} / "
+                      f"{_of(samples, n, 'create', 'noop')[0].state_kib:,.0f} KiB"
+                      for n in sorted({s.n for s in samples}))
+    lines.append(f"- State file after create, jobspec / do-nothing (rewritten whole at every checkpoint): {sizes}.")
     lines.append("")
     setting = ", ".join(f"`{k}={v}`" for k, v in sorted((engine_env or {}).items())) or "the engine's defaults"
     lines.append(
