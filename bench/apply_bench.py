@@ -258,8 +258,9 @@ def table(samples: list[Sample], engine_env: dict[str, str] | None = None) -> st
         "(sampled every 0.1 s); largest process: the highest `VmHWM` of one of them. "
         "*Own cost per added job*: (jobspec − do-nothing) between two sizes divided by the added jobs; linear when "
         f"the last is ≤ {SLOPE_FACTOR}× the first + {SLOPE_SLACK_MS:.0f} ms. The do-nothing provider declares the "
-        "same bodies with the same members secret and keeps its inputs as outputs, so both states are alike; "
-        "its refresh and destroy call nothing.")
+        "same bodies with the same members secret and keeps its inputs as outputs, so its state holds the same "
+        "bodies (jobspec's adds its own keys and the run's outputs: see the state sizes); its refresh and destroy "
+        "call nothing.")
     return "\n".join(lines)
 
 
