@@ -94,11 +94,16 @@ def _projects(root: Path, n: int) -> None:
         f"defaults:\n  applicationId: {APPLICATION}\n  executionRoleArn: {ROLE_ARN}\n")
     for i in range(n):
         (specs / f"job-{i:04d}.yaml").write_text(spec_text(i))
-    bodies = json.loads(subprocess.run([sys.executable, "-m", "compiler", "compile", str(specs), "--stack", "bench"],
-                                       check=True, capture_output=True, text=True, cwd=REPO).stdout)
-    secrets = {name: [list(p) for p in model.sensitive_value_paths(body)] for name, body in bodies.items()}
-    (root / "bodies.json").write_text(json.dumps({"bodies": bodies, "secrets": secrets}))
+    write_bodies(specs, root / "bodies.json")
     scratch_project(root / "noop", "bench-noop", REPO / "bench" / "noop" / "__main__.py")
+
+
+def write_bodies(specs: Path, out: Path) -> None:
+    """The compiled bodies of ``specs`` and the paths of their secret members, for the do-nothing program."""
+    bodies = json.loads(subprocess.run([sys.executable, "-m", "compiler", "compile", str(specs), "--stack", "bench"],
+                                       check=True, capture_output=True, text=True, cwd=REPO, timeout=600).stdout)
+    secrets = {name: [list(p) for p in model.sensitive_value_paths(body)] for name, body in bodies.items()}
+    out.write_text(json.dumps({"bodies": bodies, "secrets": secrets}))
 
 
 def run(sizes: tuple[int, ...] = SIZES) -> list[dict]:

@@ -238,6 +238,15 @@ class LocalEndpoint:
         return [{"jobRunId": r.id, "clientToken": r.client_token, "state": r.state}
                 for r in backend.job_runs.get(application_id, [])]
 
+    def forget_runs(self, application_id: str) -> None:
+        """Drop every run the emulator holds for an application.
+
+        moto scans all of an application's runs on every GetJobRun and CancelJobRun, so
+        a benchmark that starts thousands of runs clears them between its rounds, or
+        its later rounds would time moto's list more than the provider.
+        """
+        self._backend().job_runs.pop(application_id, None)
+
     def calls(self, method: str, suffix: str) -> list[Request]:
         with self._lock:
             return [r for r in self.requests if r.method == method and r.path.endswith(suffix)]

@@ -1,12 +1,28 @@
-"""The do-nothing dynamic provider of the preview baseline.
+"""The do-nothing dynamic provider of the preview and apply baselines.
 
 It lives in an importable module, as ``JobRunProvider`` does, so dill pickles both
 by reference (a few dozen bytes) rather than by value: a provider class defined in
 ``__main__`` costs about 1 ms more per resource to pickle, which would flatter
 jobspec in the comparison.
+
+For ``pulumi up``, ``refresh`` and ``destroy`` (bench/apply_bench.py) it makes the
+engine take the same steps as jobspec's provider on the same bodies, and does
+nothing else: ``create`` keeps its inputs as outputs (the state is as large as
+jobspec's), ``diff`` replaces on a change of any member but ``tags`` (jobspec
+restarts a run on any body change and updates tags in place), ``read`` returns
+the state unchanged and ``delete`` does nothing.
 """
 
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ResourceProvider
+import uuid
+
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
+
+#: Members changed in place; any other change is a replace.
+IN_PLACE = frozenset({"tags"})
+
+
+def _inputs(props):
+    return {k: v for k, v in props.items() if k != "__provider"}
 
 
 class NoopProvider(ResourceProvider):
@@ -16,7 +32,18 @@ class NoopProvider(ResourceProvider):
         return CheckResult(news, [])
 
     def diff(self, _id, olds, news):
-        return DiffResult(changes=False)
+        old, new = _inputs(olds), _inputs(news)
+        changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        return DiffResult(changes=bool(changed), replaces=[k for k in changed if k not in IN_PLACE])
 
     def create(self, props):
-        return CreateResult("noop", {})
+        return CreateResult(uuid.uuid4().hex, _inputs(props))
+
+    def update(self, _id, olds, news):
+        return UpdateResult(_inputs(news))
+
+    def read(self, id_, props):
+        return ReadResult(id_, props)
+
+    def delete(self, _id, _props):
+        pass
