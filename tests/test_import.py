@@ -266,3 +266,35 @@ def test_disable_of_a_model_error_is_refused(project, capsys):
 def test_reason_without_disable_is_a_usage_error(project, capsys):
     project.write("body.json", json.dumps(NO_TOKEN))
     assert run(capsys, "import", "body.json", "--reason", "x") == (2, "", "jobspec: --reason goes with --disable RULE\n")
+
+
+# -- aws commands, through the same import --------------------------------------------------------------------------
+
+COMMAND = """\
+#!/bin/bash
+# the nightly job, as the team's script starts it
+aws emr-serverless start-job-run \\
+  --application-id $APP \\
+  --execution-role-arn arn:aws:iam::123456789012:role/emr-serverless-job \\
+  --name nightly \\
+  --job-driver '{"sparkSubmit": {"entryPoint": "s3://bucket/main.py"}}' \\
+  --tags team=data,env=prod
+"""
+
+
+def test_a_finding_about_a_commands_body_is_placed_at_the_option_that_wrote_it(project, capsys):
+    project.write("run.sh", COMMAND)
+    code, out, err = run(capsys, "import", "run.sh", "--var", "APP=NOT_AN_ID")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0] == ("run.sh:4:20: error E1012 applicationId: applicationId 'NOT_AN_ID' does not match "
+                                   "the pattern [0-9a-z]+")
+
+
+def test_commands_and_bodies_import_together_into_one_folder(project, capsys):
+    project.write("run.sh", COMMAND)
+    files = _bodies(project, a={**NO_TOKEN, "name": "nightly"})
+    code, out, err = run(capsys, "import", "run.sh", *files, "--out", "jobs", "--var", "APP=00fkt3q8n4s5ab09")
+    assert code == 0
+    assert out == "jobs/nightly.yaml  <- run.sh\njobs/nightly-2.yaml  <- in/a.json\n"
+    assert compiled(project, capsys, (project.root / "jobs/nightly.yaml").read_text(), "x/n.yaml")["tags"] == {
+        "team": "data", "env": "prod"}
