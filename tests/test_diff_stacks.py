@@ -95,7 +95,7 @@ def test_a_stack_new_in_head_reads_the_projects_folder_in_base_and_says_it_has_n
     git(repo, "commit", "--quiet", "-m", "a new team")
     code, report, err = diff(capsys, "--stack", "ml", "--format", "json")
     assert (code, actions(report)) == (0, {"train": "start"})
-    base = git(repo, "rev-parse", "--short=7", "HEAD~1").strip()
+    base = git(repo, "rev-parse", "HEAD~1")[:7]
     assert err == f"jobspec: warning: BASE HEAD~1 ({base}) has no jobspecs folder: it has no jobs\n"
 
 
