@@ -254,6 +254,9 @@ def command(args: argparse.Namespace) -> int:
         if name not in project.stacks:
             print(f"jobspec: note: stack {name} has no Pulumi.{name}{project.suffix} in {args.cwd}; it reads "
                   f"{project.default.folder} ({project.folder_of(name).written})", file=sys.stderr)
+    if not chosen:
+        print(f"jobspec: note: no Pulumi.<stack>{project.suffix} in {args.cwd}; name the stacks (they all read "
+              f"{project.default.folder})", file=sys.stderr)
     findings = overlaps({s.stack: s for s in [*project.stacks.values(), *chosen]}.values(), root)
     if findings:
         sys.stderr.write(text.render(findings))

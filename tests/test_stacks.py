@@ -63,6 +63,12 @@ def test_a_named_stack_with_no_file_reads_the_projects_folder_and_says_so(teams,
                    "(Pulumi.yaml, the project's default)\n")
 
 
+def test_a_project_with_no_stack_files_lists_nothing_and_says_so(project, capsys):
+    project.write("Pulumi.yaml", PROJECT)
+    assert run(capsys, "--format", "json") == (
+        0, "[]\n", "jobspec: note: no Pulumi.<stack>.yaml in .; name the stacks (they all read jobspecs)\n")
+
+
 def test_a_folder_inside_another_stacks_folder_is_e2015_at_the_inner_stacks_setting(teams, capsys):
     teams.write("Pulumi.all.yaml", "config:\n  jobspec:specs: teams\n")
     code, out, err = run(capsys, "--format", "json")
