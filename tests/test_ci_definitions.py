@@ -148,7 +148,30 @@ def test_pr_workflow_posts_every_stacks_diff_in_one_comment():
     (download,) = [s for s in comment["steps"] if s.get("uses", "").startswith("actions/download-artifact@")]
     assert download["with"] == {"pattern": "diff-*", "merge-multiple": True}
     (post,) = [s["run"] for s in comment["steps"] if "run" in s]
-    assert post.splitlines()[0] == "cat diff-*.md > diff.md" and "gh pr comment \"$PR\" --body-file diff.md" in post
+    assert "gh pr comment \"$PR\" --body-file diff.md" in post
+
+
+def test_the_comment_joins_the_stacks_diffs_and_posts_nothing_when_no_stack_got_to_its_diff(tmp_path):
+    """The comment step, run by bash with ``gh`` replaced by a stub that records what it would post."""
+    comment = load(REPO / ".github" / "workflows" / "pr.yml")["jobs"]["comment"]
+    (post,) = [s["run"] for s in comment["steps"] if "run" in s]
+    stub = tmp_path / "bin" / "gh"
+    stub.parent.mkdir()
+    # gh pr comment PR --body-file FILE [--edit-last]: no comment to edit yet, so the step posts a new one.
+    stub.write_text('#!/bin/bash\n[ "$6" = "--edit-last" ] && exit 1\ncp "$5" posted.md\n')
+    stub.chmod(0o755)
+    env = {"PATH": f"{stub.parent}:/usr/bin:/bin", "PR": "7"}
+
+    def step() -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", post], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=60)
+
+    proc = step()
+    assert (proc.returncode, proc.stdout, (tmp_path / "posted.md").exists()) == (0, "no stack's diff to post\n", False)
+    (tmp_path / "diff-payments.md").write_text("payments\n")
+    (tmp_path / "diff-search.md").write_text("search\n")
+    assert step().returncode == 0
+    assert (tmp_path / "posted.md").read_text() == "payments\nsearch\n"
 
 
 def test_pr_workflow_previews_the_target_stack_with_the_makefile_engine():
