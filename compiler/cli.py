@@ -1,4 +1,4 @@
-"""The ``jobspec`` command: lint, compile, import, schema, diff, recover.
+"""The ``jobspec`` command: lint, compile, import, schema, diff, stacks, recover.
 
 Exit codes are a contract other tools rely on: 0 clean, 1 findings (errors),
 2 usage or I/O errors. No user error ever ends in a traceback.
@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
 
     from compiler.diff import add_parser as add_diff_parser
     add_diff_parser(sub)
+
+    from compiler.stacks import add_parser as add_stacks_parser
+    add_stacks_parser(sub)
 
     rec = sub.add_parser("recover", help="finish what a killed `pulumi up` left: its lock and pending job runs",
                          description=RECOVER_HELP)
@@ -134,13 +137,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return command(args)
 
 
+def cmd_stacks(args: argparse.Namespace) -> int:
+    from compiler.stacks import command
+    return command(args)
+
+
 def cmd_recover(args: argparse.Namespace) -> int:
     from providers.recover import command  # the Pulumi SDK and boto3 load only for this command
     return command(args)
 
 
 COMMANDS = {"lint": cmd_lint, "compile": cmd_compile, "import": cmd_import, "schema": cmd_schema, "diff": cmd_diff,
-            "recover": cmd_recover}
+            "stacks": cmd_stacks, "recover": cmd_recover}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,7 +3,11 @@
 BASE and HEAD are git revisions of the repository the command runs in, or folders
 (HEAD left out: the working tree); ``compiler.diff_sides`` materializes them. ``--specs``
 is relative to each side's root (the repository's top folder, or the folder given);
-``--stack`` merges that stack's overrides, as ``pulumi up`` on that stack would.
+``--stack`` merges that stack's overrides, as ``pulumi up`` on that stack would. Without
+``--specs``, each side reads the folder its own Pulumi project files name for the stack
+(``jobspec:specs`` in ``Pulumi.<stack>.yaml``, else the project's, else ``jobspecs``:
+``compiler.stacks``), as ``pulumi preview`` at that version would, so in a repository
+split into one stack per team folder ``--stack payments`` compares that team's jobs only.
 
 Jobs are matched by ``job_name`` (``compiler.diff_compare``). Each one is:
 
@@ -43,30 +47,38 @@ from typing import Callable
 
 from compiler.diff_compare import compare
 from compiler.diff_report import Report
-from compiler.diff_sides import Jobs, UsageError, read_jobs, side
+from compiler.diff_sides import Jobs, UsageError, read_jobs, side, stack_folder
 from compiler.formatters import diff_json, diff_markdown, diff_text, text
+from compiler.stacks import SPECS_KEY
 
 FORMAT_NAMES = ("text", "markdown", "json")
 
 OK, FINDINGS, USAGE = 0, 1, 2
 
 
-def diff(base_arg: str, head_arg: str | None, specs: str = "jobspecs", stack: str | None = None,
+def diff(base_arg: str, head_arg: str | None, specs: str | None = None, stack: str | None = None,
          cwd: Path | None = None, warn: Callable[[str], None] | None = None) -> tuple[Report, Jobs, Jobs]:
-    """Materialize both sides and compare them (not when HEAD has lint errors: no jobs then)."""
+    """Materialize both sides and compare them (not when HEAD has lint errors: no jobs then).
+
+    ``specs`` None: each side's folder for ``stack`` from its own Pulumi project files.
+    """
     cwd = Path(cwd or os.getcwd())
     with side(base_arg, cwd) as base_side, side(head_arg, cwd) as head_side:
-        base = read_jobs(base_side, specs, stack)
-        head = read_jobs(head_side, specs, stack)
+        folders = [specs or stack_folder(where, stack) for where in (base_side, head_side)]
+        source = "--specs" if specs else (f"{SPECS_KEY} of stack {stack}" if stack else f"the project's {SPECS_KEY}")
+        base = read_jobs(base_side, folders[0], stack, source)
+        head = read_jobs(head_side, folders[1], stack, source)
+        shown = folders[1] if folders[0] == folders[1] else f"{folders[0]} → {folders[1]}"
         if base.missing and head.missing:
-            raise UsageError(f"no such folder in either version: {specs}")
-        report = Report(base_side.label, head_side.label, stack, specs, base_side.commit, head_side.commit)
+            raise UsageError(f"no such folder in either version: {shown}")
+        report = Report(base_side.label, head_side.label, stack, shown, base_side.commit, head_side.commit)
     if not head.ok:
         return report, base, head
     if warn is not None:
-        for which, label, jobs in (("BASE", report.base_label, base), ("HEAD", report.head_label, head)):
+        for which, label, jobs, folder in (("BASE", report.base_label, base, folders[0]),
+                                           ("HEAD", report.head_label, head, folders[1])):
             if jobs.missing:
-                warn(f"{which} {label} has no {specs} folder: it has no jobs")
+                warn(f"{which} {label} has no {folder} folder: it has no jobs")
         if base.broken_files:
             warn(f"BASE {report.base_label} has lint errors in {', '.join(base.broken_files)}; "
                  "the jobs with errors count as absent from BASE")
@@ -84,8 +96,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                                    "lint errors, 2 on usage errors.")
     p.add_argument("base", help="git revision or folder before the change (e.g. origin/main)")
     p.add_argument("head", nargs="?", help="git revision or folder after the change (default: the working tree)")
-    p.add_argument("--specs", default="jobspecs", help="folder of specs, relative to each side's top (default: jobspecs)")
-    p.add_argument("--stack", help="merge this stack's overrides (the stack the change is deployed to)")
+    p.add_argument("--specs", help="folder of specs, relative to each side's top (default: the stack's "
+                                   "jobspec:specs in that side's Pulumi.<stack>.yaml, else the project's, else jobspecs)")
+    p.add_argument("--stack", help="merge this stack's overrides and read its folder (the stack the change is deployed to)")
     p.add_argument("--format", choices=FORMAT_NAMES, default="text",
                    help="text (coloured on a terminal), markdown (a PR comment; sensitive values masked) or json")
     return p

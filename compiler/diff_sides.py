@@ -121,18 +121,27 @@ def _relative(file: str, root: Path) -> str:
     return file
 
 
-def _specs_folder(specs: str, root: Path) -> Path:
+def _specs_folder(specs: str, root: Path, source: str) -> Path:
     rel = Path(specs)
     if rel.is_absolute() or ".." in rel.parts:
-        raise UsageError(f"--specs must be a path inside the repository, relative to its top: {specs}")
+        raise UsageError(f"{source} must be a path inside the repository, relative to its top: {specs}")
     return root / rel
 
 
-def read_jobs(where: Side, specs: str, stack: str | None) -> Jobs:
-    """Lint and compile every spec of one side for ``stack``."""
+def stack_folder(where: Side, stack: str | None) -> str:
+    """The folder ``stack`` reads in this version: its Pulumi.<stack>.yaml, the project's default, or jobspecs."""
+    from compiler.stacks import ProjectError, read_project
+    try:
+        return read_project(where.root).folder_of(stack).folder
+    except ProjectError as exc:
+        raise UsageError(f"{where.label}: {exc}") from None
+
+
+def read_jobs(where: Side, specs: str, stack: str | None, source: str = "--specs") -> Jobs:
+    """Lint and compile every spec of one side for ``stack``; ``source`` names where ``specs`` was set."""
     # Imported here, as in cli.py: building the argument parser need not load the linter (cerberus).
     from compiler.lint import Linter, lint_paths
-    folder = _specs_folder(specs, where.root)
+    folder = _specs_folder(specs, where.root, source)
     if not folder.exists():
         return Jobs(missing=True)
     # A fresh linter: its cache of _defaults.yaml files is keyed by path, and two sides

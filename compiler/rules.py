@@ -65,6 +65,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("E2012", "The application does not exist or cannot take job runs (checked against the service)"),
     Rule("E2013", "The job driver does not match the application's type (checked against the service)"),
     Rule("E2014", "executionTimeoutMinutes the application's release refuses (checked against the service)"),
+    Rule("E2015", "A stack's specs folder is inside another stack's (a job would belong to both)"),
     Rule("E3001", "Secret written in plain text"),
 )}
 

@@ -20,9 +20,8 @@ from compiler.compile import compile_document, job_name, reference
 from compiler.document import Document
 from compiler.formatters import text
 from compiler.lint import Result, lint_paths
-
-#: Stack config the program reads (providers/program.py): its keys, and the default folder.
-SPECS_KEY, DEFAULT_SPECS = "jobspec:specs", "jobspecs"
+# Stack config the program reads (providers/program.py): the folder's key, and the folder when none is set.
+from compiler.stacks import DEFAULT_SPECS, SPECS_KEY  # noqa: F401 - names of this module too
 #: A stack may have no jobs only when it says so (issue 10: an emptied folder must not stop every run).
 ALLOW_EMPTY = "jobspec:allowEmpty"
 OVERRIDABLE = ("applicationId", "executionRoleArn")

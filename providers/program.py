@@ -4,7 +4,8 @@ Lint runs first, for all specs: one finding fails the preview or update before a
 resource is registered, so a bad spec never leaves a half-applied stack.
 
 Stack config (all optional):
-  jobspec:specs            folder of specs (default ``jobspecs``)
+  jobspec:specs            folder of specs (default ``jobspecs``); no other stack's folder may contain it or be
+                           inside it (compiler/stacks.py, E2015)
   jobspec:applications     EMR Serverless applications to declare with pulumi-aws (see providers/infra.py)
   jobspec:roles            job execution roles to declare with pulumi-aws
   jobspec:applicationId    deploy-time override of every spec's applicationId
@@ -22,12 +23,12 @@ from typing import Any, Callable
 
 import pulumi
 
-from compiler import collector
+from compiler import collector, stacks
 from compiler.compile import references
 from compiler.findings import Finding
 from compiler.formatters import text
 from providers import preflight
-from providers.desired import OVERRIDABLE, compile_jobs, empty_stack, lint_stack
+from providers.desired import DEFAULT_SPECS, OVERRIDABLE, compile_jobs, empty_stack, lint_stack
 from providers.infra import Infra
 from providers.resource import JobRun
 
@@ -152,12 +153,30 @@ def _job_outputs(jobs: dict[str, JobRun]) -> pulumi.Output:
     return pulumi.Output.all(*[getattr(job, field) for job in jobs.values() for field in fields]).apply(build)
 
 
+def check_layout(project: Path, stack: str, specs: str) -> None:
+    """RunError when ``stack``'s folder is inside another stack's of the project, or the other way round.
+
+    Before anything is linted or declared, so a preview or update of either stack
+    changes nothing. The other stacks' folders come from their Pulumi.<stack>.yaml
+    files (compiler/stacks.py).
+    """
+    try:
+        findings = stacks.check_stack(project, stack, specs)
+    except stacks.ProjectError as exc:
+        raise pulumi.RunError(f"jobspec: {exc}") from None
+    if findings:
+        raise pulumi.RunError("jobspec: a job belongs to one stack; nothing was applied:\n"
+                              + "".join(text.line(f) + "\n" for f in findings) + text.summary(findings))
+
+
 def main() -> None:
     collector.relax_for_process()
     config = pulumi.Config("jobspec")
+    specs, stack = config.get("specs") or DEFAULT_SPECS, pulumi.get_stack()
+    check_layout(Path.cwd(), stack, specs)
     infra = Infra(config.get_object("applications"), config.get_object("roles"))
     region = pulumi.Config("aws").get("region")
-    jobs = declare_jobs(config.get("specs") or "jobspecs", pulumi.get_stack(), _overrides(config), infra,
+    jobs = declare_jobs(specs, stack, _overrides(config), infra,
                         allow_empty=bool(config.get_bool("allowEmpty")), region=region,
                         defer_service_check=pulumi.runtime.is_dry_run())
     pulumi.export("jobs", _job_outputs(jobs))

@@ -37,6 +37,10 @@ def steps(workflow: dict) -> list[dict]:
     return [step for job in workflow["jobs"].values() for step in job["steps"]]
 
 
+def job_steps(workflow: dict, job: str) -> list[dict]:
+    return workflow["jobs"][job]["steps"]
+
+
 def run_scripts(path: Path) -> list[str]:
     return [step["run"] for step in steps(load(path)) if "run" in step]
 
@@ -113,25 +117,61 @@ def test_the_makefile_defines_the_targets_the_readme_and_ci_rely_on():
 def test_pr_workflow_runs_on_pull_requests_with_the_full_history():
     workflow = load(REPO / ".github" / "workflows" / "pr.yml")
     assert "pull_request" in triggers(workflow)
-    (checkout,) = [s for s in steps(workflow) if s.get("uses", "").startswith("actions/checkout@")]
+    (checkout,) = [s for s in job_steps(workflow, "review") if s.get("uses", "").startswith("actions/checkout@")]
     assert checkout["with"]["fetch-depth"] == 0
 
 
-def test_pr_workflow_lints_as_annotations_and_as_sarif_it_uploads():
+def test_pr_workflow_lints_each_stacks_folder_as_annotations_and_as_sarif_it_uploads_per_stack():
     path = REPO / ".github" / "workflows" / "pr.yml"
     lints = [args for args in jobspec_calls(path) if args[0] == "lint"]
-    assert ["lint", "--format", "github", "jobspecs"] in lints
-    assert ["lint", "--format", "sarif", "jobspecs"] in lints
+    assert lints == [["lint", "--format", "github", "--stack", "$STACK", "$SPECS"],
+                     ["lint", "--format", "sarif", "--stack", "$STACK", "$SPECS"]]
     (upload,) = [s for s in steps(load(path)) if s.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
-    assert upload["with"]["sarif_file"] == "results.sarif"
+    assert upload["with"] == {"sarif_file": "results.sarif", "category": "jobspec-${{ matrix.stack }}"}
     assert any("> results.sarif" in script for script in run_scripts(path))
 
 
-def test_pr_workflow_comments_the_markdown_diff_against_the_base_branch():
+def test_pr_workflow_diffs_each_stack_against_the_base_branch_in_its_own_folder():
     path = REPO / ".github" / "workflows" / "pr.yml"
     (diff,) = [args for args in jobspec_calls(path) if args[0] == "diff"]
-    assert diff[1:3] == ["origin/$BASE_REF", "HEAD"] and "markdown" in diff
-    assert any("gh pr comment" in script and "diff.md" in script for script in run_scripts(path))
+    assert diff == ["diff", "origin/$BASE_REF", "HEAD", "--stack", "$STACK", "--format", "markdown"]
+
+
+def test_pr_workflow_posts_every_stacks_diff_in_one_comment():
+    """A comment per stack would each replace the last (``--edit-last``): one job gathers them after the matrix."""
+    workflow = load(REPO / ".github" / "workflows" / "pr.yml")
+    (upload,) = [s for s in job_steps(workflow, "review") if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"] == {"name": "diff-${{ matrix.stack }}", "path": "diff-${{ matrix.stack }}.md"}
+    assert any('> "diff-$STACK.md"' in s.get("run", "") for s in job_steps(workflow, "review"))
+    comment = workflow["jobs"]["comment"]
+    assert comment["needs"] == "review" and comment["if"].startswith("${{ !cancelled() && ")
+    (download,) = [s for s in comment["steps"] if s.get("uses", "").startswith("actions/download-artifact@")]
+    assert download["with"] == {"pattern": "diff-*", "merge-multiple": True}
+    (post,) = [s["run"] for s in comment["steps"] if "run" in s]
+    assert "gh pr comment \"$PR\" --body-file diff.md" in post
+
+
+def test_the_comment_joins_the_stacks_diffs_and_posts_nothing_when_no_stack_got_to_its_diff(tmp_path):
+    """The comment step, run by bash with ``gh`` replaced by a stub that records what it would post."""
+    comment = load(REPO / ".github" / "workflows" / "pr.yml")["jobs"]["comment"]
+    (post,) = [s["run"] for s in comment["steps"] if "run" in s]
+    stub = tmp_path / "bin" / "gh"
+    stub.parent.mkdir()
+    # gh pr comment PR --body-file FILE [--edit-last]: no comment to edit yet, so the step posts a new one.
+    stub.write_text('#!/bin/bash\n[ "$6" = "--edit-last" ] && exit 1\ncp "$5" posted.md\n')
+    stub.chmod(0o755)
+    env = {"PATH": f"{stub.parent}:/usr/bin:/bin", "PR": "7"}
+
+    def step() -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", post], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=60)
+
+    proc = step()
+    assert (proc.returncode, proc.stdout, (tmp_path / "posted.md").exists()) == (0, "no stack's diff to post\n", False)
+    (tmp_path / "diff-payments.md").write_text("payments\n")
+    (tmp_path / "diff-search.md").write_text("search\n")
+    assert step().returncode == 0
+    assert (tmp_path / "posted.md").read_text() == "payments\nsearch\n"
 
 
 def test_pr_workflow_previews_the_target_stack_with_the_makefile_engine():
@@ -141,11 +181,16 @@ def test_pr_workflow_previews_the_target_stack_with_the_makefile_engine():
     assert engine and preview and engine[0] < preview[0]
 
 
-def test_main_workflow_runs_pulumi_up_on_push_to_main_one_run_at_a_time():
+def test_main_workflow_runs_pulumi_up_on_push_to_main_one_run_at_a_time_per_stack():
     workflow = load(REPO / ".github" / "workflows" / "main.yml")
     assert triggers(workflow)["push"]["branches"] == ["main"]
-    assert workflow["concurrency"]["group"] and workflow["concurrency"]["cancel-in-progress"] is False
+    up = workflow["jobs"]["up"]
+    assert up["concurrency"] == {"group": "deploy-${{ matrix.stack }}", "cancel-in-progress": False}
     assert any("pulumi up --yes" in script for script in run_scripts(REPO / ".github" / "workflows" / "main.yml"))
+
+
+def test_main_workflow_never_cancels_one_stacks_update_because_another_failed():
+    assert load(REPO / ".github" / "workflows" / "main.yml")["jobs"]["up"]["strategy"]["fail-fast"] is False
 
 
 def test_main_workflow_recovers_an_interrupted_deploy_before_pulumi_up_with_the_same_backend():
@@ -166,7 +211,70 @@ def test_main_workflow_recovers_an_interrupted_deploy_before_pulumi_up_with_the_
     (credentials,) = [i for i, s in enumerate(all_steps)
                       if s.get("uses", "").startswith("aws-actions/configure-aws-credentials@")]
     assert credentials < all_steps.index(run_steps[recover])
-    assert workflow["concurrency"]["cancel-in-progress"] is False
+    assert workflow["jobs"]["up"]["concurrency"]["cancel-in-progress"] is False
+
+
+# -- the stacks as a matrix ----------------------------------------------------------------------------
+
+MATRIX_JOBS = {"pr.yml": "review", "main.yml": "up"}
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX_JOBS))
+def test_each_workflow_runs_a_job_per_stack_from_the_list_jobspec_stacks_checked(name):
+    workflow = load(REPO / ".github" / "workflows" / name)
+    assert workflow["env"]["STACKS"] == "${{ vars.JOBSPEC_STACKS || vars.JOBSPEC_STACK || 'prod' }}"
+    stacks = workflow["jobs"]["stacks"]
+    (step,) = [s for s in stacks["steps"] if s.get("id") == "stacks"]
+    assert stacks["outputs"] == {"matrix": "${{ steps.stacks.outputs.matrix }}"}
+    assert words_after("jobspec", step["run"]) == [["stacks", "$STACKS"], ["stacks", "--format", "json", "$STACKS"]]
+    per_stack = workflow["jobs"][MATRIX_JOBS[name]]
+    assert per_stack["needs"] == "stacks"
+    assert per_stack["strategy"]["matrix"] == {"include": "${{ fromJSON(needs.stacks.outputs.matrix) }}"}
+    assert per_stack["env"] == {"STACK": "${{ matrix.stack }}", "SPECS": "${{ matrix.specs }}"}
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX_JOBS))
+def test_every_stack_command_of_a_matrix_job_names_its_stack(name):
+    scripts = [s["run"] for s in job_steps(load(REPO / ".github" / "workflows" / name), MATRIX_JOBS[name]) if "run" in s]
+    calls = [args for script in scripts for args in words_after("jobspec", script)]
+    assert calls and all(args[args.index("--stack") + 1] == "$STACK" for args in calls)
+    pulumi = [line for script in scripts for line in script.splitlines() if line.startswith("pulumi ")]
+    assert pulumi and all('--stack "$STACK"' in line for line in pulumi)
+
+
+def _stacks_step(tmp_path: Path, stack_files: dict[str, str], stacks: str) -> tuple[subprocess.CompletedProcess, str]:
+    """The ``stacks`` job's step, run as GitHub runs it (bash -eo pipefail) in a project with these stack files."""
+    (step,) = [s for s in load(REPO / ".github" / "workflows" / "main.yml")["jobs"]["stacks"]["steps"]
+               if s.get("id") == "stacks"]
+    (tmp_path / "Pulumi.yaml").write_text((REPO / "Pulumi.yaml").read_text())
+    for stack, folder in stack_files.items():
+        (tmp_path / f"Pulumi.{stack}.yaml").write_text(f"config:\n  jobspec:specs: {folder}\n")
+    output = tmp_path / "github_output"
+    output.touch()
+    # PYTHONPATH: the console script imports this checkout's code, as `make setup`'s editable install does in CI.
+    env = {"PATH": f"{JOBSPEC_SCRIPT.parent}:/usr/bin:/bin", "PYTHONPATH": str(REPO), "STACKS": stacks,
+           "GITHUB_OUTPUT": str(output)}
+    proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=120)
+    return proc, output.read_text()
+
+
+def test_the_stacks_step_writes_the_matrix_of_the_stacks_named_with_their_folders(tmp_path):
+    proc, output = _stacks_step(tmp_path, {"payments": "teams/payments", "search": "teams/search"}, "payments search")
+    assert proc.returncode == 0, proc.stderr
+    assert output == 'matrix=[{"stack": "payments", "specs": "teams/payments"}, {"stack": "search", "specs": "teams/search"}]\n'
+
+
+def test_the_stacks_step_fails_and_writes_no_matrix_when_a_folder_is_inside_another(tmp_path):
+    proc, output = _stacks_step(tmp_path, {"payments": "teams/payments", "all": "teams"}, "payments")
+    assert proc.returncode == 1 and output == ""
+    assert "error E2015 jobspec:specs: stack payments reads teams/payments" in proc.stderr
+
+
+def test_by_default_the_workflows_deploy_the_one_stack_they_always_did(tmp_path):
+    """No JOBSPEC_STACKS: JOBSPEC_STACK, else prod, reading the project's folder (no stack file needed)."""
+    proc, output = _stacks_step(tmp_path, {}, "prod")
+    assert (proc.returncode, output) == (0, 'matrix=[{"stack": "prod", "specs": "jobspecs"}]\n')
 
 
 # -- pre-commit ----------------------------------------------------------------------------------------
