@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import preview_bench, proctree
+from bench.results import write_section
 from tools.engine import REPO, PulumiWorkspace, pulumi_bin_dir
 from tools.local_endpoint import LocalEndpoint
 
@@ -270,15 +271,7 @@ def write_results(text: str, engine_env: dict[str, str] | None = None) -> None:
     title = "pulumi up / refresh / destroy vs a do-nothing provider (`python -m bench.apply_bench`)"
     if engine_env:
         title += ", with " + ", ".join(f"`{k}={v}`" for k, v in sorted(engine_env.items()))
-    results = REPO / "bench" / "RESULTS.md"
-    current = results.read_text() if results.exists() else "# Benchmark results\n"
-    section = f"{start}\n## {title}\n\n{text}\n{end}"
-    if start in current:
-        head, rest = current.split(start, 1)
-        current = head + section + rest.split(end, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n" + section + "\n"
-    results.write_text(current)
+    write_section(REPO / "bench" / "RESULTS.md", start, end, f"## {title}\n\n{text}")
 
 
 def _env_pair(text: str) -> tuple[str, str]:

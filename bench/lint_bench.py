@@ -34,6 +34,7 @@ from pathlib import Path
 
 import yaml
 
+from bench.results import write_section
 from compiler.compile import compile_documents
 from compiler.lint import default_linter, lint_paths
 
@@ -325,14 +326,7 @@ def run(sizes: tuple[int, ...]) -> str:
 
 
 def write_results(section: str) -> None:
-    block = f"{START}\n{section}\n{END}\n"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(text, encoding="utf-8")
+    write_section(RESULTS, START, END, section)
 
 
 def profile(n: int) -> None:

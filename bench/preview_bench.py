@@ -26,6 +26,7 @@ import textwrap
 import time
 from pathlib import Path
 
+from bench.results import write_section
 from compiler import model
 from tools.engine import PREVIEW_ENV, REPO, PulumiWorkspace, pulumi_bin_dir, scratch_project
 from tools.local_endpoint import ROLE_ARN, LocalEndpoint
@@ -174,15 +175,8 @@ def table(rows: list[dict]) -> str:
 
 
 def write_results(text: str) -> None:
-    results = REPO / "bench" / "RESULTS.md"
-    current = results.read_text() if results.exists() else "# Benchmark results\n"
-    section = f"{START}\n## pulumi preview per job vs a do-nothing provider (`python -m bench.preview_bench`)\n\n{text}\n{END}"
-    if START in current:
-        head, rest = current.split(START, 1)
-        current = head + section + rest.split(END, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n" + section + "\n"
-    results.write_text(current)
+    write_section(REPO / "bench" / "RESULTS.md", START, END,
+                  f"## pulumi preview per job vs a do-nothing provider (`python -m bench.preview_bench`)\n\n{text}")
 
 
 if __name__ == "__main__":

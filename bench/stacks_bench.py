@@ -29,7 +29,6 @@ import argparse
 import datetime
 import os
 import platform
-import signal
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,8 @@ import time
 from pathlib import Path
 
 from bench.preview_bench import spec_text
+from bench.proctree import kill_session
+from bench.results import write_section
 from tools.engine import REPO, PulumiWorkspace, pulumi_bin_dir, scratch_project
 from tools.local_endpoint import ROLE_ARN, LocalEndpoint
 
@@ -75,18 +76,7 @@ def _stack(project: Path, state: Path, stack: str, folder: str, env: dict[str, s
 
 def _kill(proc: subprocess.Popen) -> None:
     """SIGKILL every process of ``proc``'s session (the engine starts its plugins in process groups of their own)."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat[stat.rindex(")") + 2:].split()[3]) == proc.pid:
-            try:
-                os.kill(int(entry.name), signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+    kill_session(proc.pid)
     proc.wait(timeout=60)
 
 
@@ -171,20 +161,9 @@ def table(n: int, k: int, runs: list[dict[str, float]]) -> str:
 
 def write(text: str) -> None:
     """The table into bench/RESULTS.md (its own section) and README.md, between the markers."""
-    section = {REPO / "bench" / "RESULTS.md":
-               f"{START}\n## One stack or several: `pulumi up` creating all (`python -m bench.stacks_bench`)\n\n"
-               f"{text}\n{END}",
-               REPO / "README.md": f"{START}\n{text}\n{END}"}
-    for path, block in section.items():
-        current = path.read_text()
-        if START in current:
-            head, rest = current.split(START, 1)
-            current = head + block + rest.split(END, 1)[1]
-        elif path.name == "RESULTS.md":
-            current = current.rstrip() + "\n\n" + block + "\n"
-        else:
-            raise SystemExit(f"{path} has no {START} marker: nothing written there")
-        path.write_text(current)
+    write_section(REPO / "bench" / "RESULTS.md", START, END,
+                  f"## One stack or several: `pulumi up` creating all (`python -m bench.stacks_bench`)\n\n{text}")
+    write_section(REPO / "README.md", START, END, text, create=False)
 
 
 def main(argv: list[str] | None = None) -> int:

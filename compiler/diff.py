@@ -43,7 +43,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from compiler.diff_compare import compare
 from compiler.diff_report import Report
