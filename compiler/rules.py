@@ -2,7 +2,7 @@
 
 The first letter gives the severity (E error, W warning), the first digit the
 family: 0 reading YAML, 1 the StartJobRun model's constraints, 2 the service's
-documented rules and jobspec's own, 3 secrets. Ids never change meaning; a retired
+documented rules and jobspec's own, 3 secrets, 4 schedules (``schedule:``, EventBridge Scheduler). Ids never change meaning; a retired
 rule's id is not reused.
 """
 
@@ -59,6 +59,13 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("E2013", "The job driver does not match the application's type (checked against the service)"),
     Rule("E2014", "executionTimeoutMinutes the application's release refuses (checked against the service)"),
     Rule("E3001", "Secret written in plain text"),
+    Rule("E4001", "Not a schedule expression EventBridge Scheduler accepts (cron, rate or at)"),
+    Rule("E4002", "schedule.timezone is not a time zone of the IANA database"),
+    Rule("W4003", "at() is in the past: the one-time schedule never runs"),
+    Rule("E4004", "schedule.endDate is not after schedule.startDate"),
+    Rule("E4005", "A spec writes schedule: without an expression"),
+    Rule("E4006", "A scheduled spec fixes clientToken (every run must get a token of its own)"),
+    Rule("E4007", "schedule.startDate or endDate is not a date-time with a zone"),
 )}
 
 
