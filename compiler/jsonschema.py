@@ -9,8 +9,8 @@ JSON Schema cannot express, which stays with the linter (the final word):
 - a policy string that must parse as JSON (E2003), and the length or pattern of the
   string a readable mapping compiles to (E2006);
 - plain-text secrets (E3001) and duplicate keys (E0002, invisible once parsed);
-- what ``schedule:`` needs beyond its members' types and limits (E4001-E4007 and a
-  scheduled spec's ``schedule.roleArn``): the expression grammar, time zones, dates;
+- what ``schedule:`` needs beyond its members' types and limits (E4001-E4007, W4003,
+  W4008 and a scheduled spec's ``schedule.roleArn``): the expression grammar, time zones, dates;
 - YAML types JSON lacks: ``60.0`` is an integer to JSON Schema, a date is a string
   to an editor reading YAML 1.2.
 

@@ -66,6 +66,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("E4005", "A spec writes schedule: without an expression"),
     Rule("E4006", "A scheduled spec fixes clientToken (every run must get a token of its own)"),
     Rule("E4007", "schedule.startDate or endDate is not a date-time with a zone"),
+    Rule("W4008", "schedule.startDate has passed: CreateSchedule refuses one more than 5 minutes ago"),
 )}
 
 

@@ -13,6 +13,9 @@ these checks read the values and the document around them:
 - E4006: a fixed ``clientToken``: each invocation must start a new run, so the token is
   the Scheduler's execution id;
 - E4007: a ``startDate``/``endDate`` that is not a date-time with a zone;
+- W4008: a ``startDate`` of a recurring schedule that has passed: CreateSchedule answers "The
+  StartDate you specify cannot be earlier than 5 minutes ago", so a schedule not created yet
+  (another stack, a renamed job) would fail;
 - E1002: a scheduled spec without ``schedule.roleArn``.
 """
 
@@ -76,6 +79,10 @@ def findings(doc: Document) -> list[Finding]:
     return out
 
 
+#: How long ago a recurring schedule's StartDate may be, for CreateSchedule.
+START_GRACE = datetime.timedelta(minutes=5)
+
+
 def _zone(doc: Document, schedule: dict[str, Any]) -> tuple[zoneinfo.ZoneInfo | None, list[Finding]]:
     name = schedule.get("timezone", DEFAULT_TIMEZONE)
     if not isinstance(name, str):
@@ -114,6 +121,12 @@ def _dates(doc: Document, schedule: dict[str, Any]) -> list[Finding]:
             out.append(doc.finding("E4007", (SCHEDULE, key), f"{key} '{text}' is not a date-time with a zone: "
                                    "write it as 2027-01-01T00:00:00Z (UTC) or 2027-01-01T01:00:00+01:00"))
     start, end = times.get("startDate"), times.get("endDate")
+    expression = schedule.get("expression")
+    recurring = isinstance(expression, str) and not expression.startswith("at(")
+    if start is not None and recurring and start < datetime.datetime.now(datetime.timezone.utc) - START_GRACE:
+        out.append(doc.finding("W4008", (SCHEDULE, "startDate"), f"startDate '{schedule['startDate']}' has passed: "
+                               "CreateSchedule refuses a start more than 5 minutes ago, so creating this schedule "
+                               "(a new stack, a renamed job) fails; remove startDate once it has passed"))
     if start is not None and end is not None and end <= start:
         out.append(doc.finding("E4004", (SCHEDULE, "endDate"), f"endDate '{schedule['endDate']}' is not after "
                                f"startDate '{schedule['startDate']}': the schedule would never run"))

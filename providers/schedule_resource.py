@@ -44,7 +44,9 @@ class Schedule(Resource, module="scheduler", name="Schedule"):
         # Input is made when they are known. A secret either way: it holds the sensitive members.
         text = pulumi.Output.from_input(body).apply(target_input)
         props["Target"] = {**request["Target"], "Input": pulumi.Output.secret(text)}
-        props[META] = {"jobName": name, "specFile": spec_file, "body": fingerprinted(name, body)}
+        # The body's derived clientToken is not sent (each invocation's is the execution id): left out.
+        shown = {k: v for k, v in body.items() if k != "clientToken"}
+        props[META] = {"jobName": name, "specFile": spec_file, "body": fingerprinted(name, shown)}
         props.setdefault("Arn", None)
         if previous_names:
             aliases = [pulumi.Alias(name=old) for old in previous_names]

@@ -97,8 +97,8 @@ def test_every_optional_member_lands_where_the_scheduler_model_puts_it(project, 
     text = SPEC + SCHEDULE + indent(dedent("""\
           state: DISABLED
           flexibleWindowMinutes: 15
-          startDate: "2027-01-01T00:00:00+01:00"
-          endDate: "2027-12-31T23:00:00Z"
+          startDate: "2097-01-01T00:00:00+01:00"
+          endDate: "2097-12-31T23:00:00Z"
           retryPolicy: {maximumRetryAttempts: 3}
           deadLetterArn: arn:aws:sqs:eu-west-1:123456789012:scheduler-dlq
           groupName: data-jobs
@@ -110,8 +110,8 @@ def test_every_optional_member_lands_where_the_scheduler_model_puts_it(project, 
     assert {k: v for k, v in request.items() if k != "Name"} == {
         "GroupName": "data-jobs",
         "ScheduleExpression": "cron(0 2 * * ? *)",
-        "StartDate": "2026-12-31T23:00:00Z",  # UTC, as the service reads it
-        "EndDate": "2027-12-31T23:00:00Z",
+        "StartDate": "2096-12-31T23:00:00Z",  # UTC, as the service reads it
+        "EndDate": "2097-12-31T23:00:00Z",
         "Description": "nightly orders",
         "ScheduleExpressionTimezone": "Europe/Berlin",
         "State": "DISABLED",
@@ -127,7 +127,7 @@ def test_every_optional_member_lands_where_the_scheduler_model_puts_it(project, 
 
 
 def test_the_request_passes_botocores_validation_of_create_schedule(project, capsys):
-    text = SPEC + SCHEDULE + "  flexibleWindowMinutes: 15\n  startDate: '2027-01-01T00:00:00Z'\n"
+    text = SPEC + SCHEDULE + "  flexibleWindowMinutes: 15\n  startDate: '2097-01-01T00:00:00Z'\n"
     request = compiled(project, capsys, text)
     shape = botocore.session.get_session().get_service_model("scheduler").operation_model("CreateSchedule").input_shape
     report = botocore.validate.ParamValidator().validate(request, shape)

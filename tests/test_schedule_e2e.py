@@ -8,6 +8,7 @@ Scheduler firing it, an edit of the expression, a pause, the spec deleted.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -151,6 +152,19 @@ def test_editing_the_expression_updates_the_schedule_in_place_and_starts_no_run(
     world.ws.run("up", "--yes", "--skip-preview")
     assert world.schedule("nightly")["ScheduleExpression"] == "cron(30 3 ? * MON-FRI *)"
     assert len(world.calls("PUT")) == updates + 1 and world.calls("DELETE") == []
+    assert len(world.endpoint.start_job_run_bodies()) == runs
+
+
+def test_a_new_entry_point_updates_the_target_in_place_and_the_preview_names_it_by_fingerprint(world):
+    spec = world.specs / "nightly.yaml"
+    spec.write_text(spec.read_text().replace("s3://acme-jobs/nightly.py", "s3://acme-jobs/nightly-v2.py"))
+    diff = world.ws.run("preview", "--diff").stdout
+    assert re.search(r'~ entryPoint\s*: "sha256:[0-9a-f]{12}" => "sha256:[0-9a-f]{12}"', diff), diff
+    assert "nightly-v2.py" not in diff and "Input      : [secret]" in diff
+    runs = len(world.endpoint.start_job_run_bodies())
+    world.ws.run("up", "--yes", "--skip-preview")
+    body = from_sdk(json.loads(world.schedule("nightly")["Target"]["Input"]))
+    assert body["jobDriver"]["sparkSubmit"]["entryPoint"] == "s3://acme-jobs/nightly-v2.py"
     assert len(world.endpoint.start_job_run_bodies()) == runs
 
 

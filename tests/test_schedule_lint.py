@@ -28,7 +28,7 @@ def one(findings) -> tuple:
 def test_a_scheduled_spec_with_every_key_is_clean(lint_text):
     assert lint_text(scheduled(
         "timezone: Europe/Berlin", "state: DISABLED", "flexibleWindowMinutes: 15",
-        "startDate: '2027-01-01T00:00:00Z'", "endDate: '2027-12-31T00:00:00+01:00'",
+        "startDate: '2097-01-01T00:00:00Z'", "endDate: '2097-12-31T00:00:00+01:00'",
         "retryPolicy: {maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600}",
         "deadLetterArn: arn:aws:sqs:eu-west-1:123456789012:dlq", "groupName: data-jobs",
         "description: nightly", "kmsKeyArn: arn:aws:kms:eu-west-1:123456789012:key/abcd-1234")) == []
@@ -101,9 +101,20 @@ def test_at_in_the_past_is_w4003_read_in_the_schedules_time_zone(lint_text):
 
 
 def test_an_end_date_before_the_start_date_is_e4004_at_the_end_date(lint_text):
-    assert one(lint_text(scheduled("startDate: '2027-06-01T00:00:00+02:00'", "endDate: '2027-05-31T22:00:00Z'"))) == (
-        "E4004", 10, 12, "schedule.endDate", "endDate '2027-05-31T22:00:00Z' is not after startDate "
-                                             "'2027-06-01T00:00:00+02:00': the schedule would never run")
+    assert one(lint_text(scheduled("startDate: '2097-06-01T00:00:00+02:00'", "endDate: '2097-05-31T22:00:00Z'"))) == (
+        "E4004", 10, 12, "schedule.endDate", "endDate '2097-05-31T22:00:00Z' is not after startDate "
+                                             "'2097-06-01T00:00:00+02:00': the schedule would never run")
+
+
+def test_a_start_date_that_has_passed_is_w4008_for_a_recurring_schedule(lint_text):
+    assert one(lint_text(scheduled("startDate: '2020-01-01T00:00:00Z'"))) == (
+        "W4008", 9, 14, "schedule.startDate", "startDate '2020-01-01T00:00:00Z' has passed: CreateSchedule refuses a "
+                                              "start more than 5 minutes ago, so creating this schedule (a new stack, "
+                                              "a renamed job) fails; remove startDate once it has passed")
+
+
+def test_a_start_date_that_has_passed_is_no_finding_for_a_one_time_schedule(lint_text):
+    assert lint_text(scheduled("startDate: '2020-01-01T00:00:00Z'", expression="at(2099-01-01T00:00:00)")) == []
 
 
 @pytest.mark.parametrize("text", ["'2027-01-01'", "'2027-01-01T00:00:00'", "'2027-13-01T00:00:00Z'", "tomorrow"])
