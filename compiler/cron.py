@@ -60,6 +60,20 @@ _AT_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})")
 _ZONED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:?\d{2})")
 _NUMBER = re.compile(r"[0-9]+")
 _WORD = re.compile(r"[A-Za-z]{2,}")
+#: Digits beyond any field's range; Python refuses int() of over 4300 digits, so longer ones are not read.
+_DIGITS = 9
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """A piece of the expression as a message quotes it: cut when long."""
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _whole(text: str) -> int | None:
+    """A non-negative whole number written in digits (None otherwise); a very long one is just too large."""
+    if not _NUMBER.fullmatch(text):
+        return None
+    return int(text) if len(text) <= _DIGITS else 10 ** _DIGITS
 
 
 def problem(expression: str) -> str | None:
@@ -76,16 +90,17 @@ def problem(expression: str) -> str | None:
 def _rate(inner: str) -> str | None:
     parts = inner.split(" ")
     if len(parts) != 2 or not all(parts):
-        return f"rate() takes a value and a unit separated by one space (rate(5 minutes)), not '{inner}'"
+        return f"rate() takes a value and a unit separated by one space (rate(5 minutes)), not '{shown(inner)}'"
     value, unit = parts
-    if not _NUMBER.fullmatch(value) or int(value) == 0:
-        return f"rate() value '{value}' is not a positive whole number"
+    number = _whole(value)
+    if not number:
+        return f"rate() value '{shown(value)}' is not a positive whole number"
     singular = unit[:-1] if unit.endswith("s") else unit
     if singular not in RATE_UNITS:
-        return f"rate() unit '{unit}' is not one of {', '.join(u + '(s)' for u in RATE_UNITS)}"
-    wanted = singular if int(value) == 1 else singular + "s"
+        return f"rate() unit '{shown(unit)}' is not one of {', '.join(u + '(s)' for u in RATE_UNITS)}"
+    wanted = singular if number == 1 else singular + "s"
     if unit != wanted:
-        return f"rate() unit for {value} is '{wanted}', not '{unit}'"
+        return f"rate() unit for {shown(value)} is '{wanted}', not '{shown(unit)}'"
     return None
 
 
@@ -94,13 +109,13 @@ def _rate(inner: str) -> str | None:
 def _at(inner: str) -> str | None:
     if _ZONED.fullmatch(inner):
         return (f"at() takes a date-time without a zone (the schedule's timezone applies): "
-                f"at({inner[:19]}), not at({inner})")
+                f"at({inner[:19]}), not at({shown(inner)})")
     if not _AT_TIME.fullmatch(inner):
-        return f"at() takes yyyy-mm-ddThh:mm:ss (at(2027-01-01T06:00:00)), not '{inner}'"
+        return f"at() takes yyyy-mm-ddThh:mm:ss (at(2027-01-01T06:00:00)), not '{shown(inner)}'"
     try:
         datetime.datetime.fromisoformat(inner)
     except ValueError as exc:
-        return f"at({inner}) is not a date-time: {exc}"
+        return f"at({shown(inner)}) is not a date-time: {exc}"
     return None
 
 
@@ -118,29 +133,29 @@ def _cron(inner: str) -> str | None:
     fields = inner.split(" ")
     if len(fields) != len(FIELDS) or not all(fields):
         names = " ".join(f.name for f in FIELDS)
-        return f"cron() takes six fields separated by one space ({names}), not '{inner}'"
+        return f"cron() takes six fields separated by one space ({names}), not '{shown(inner)}'"
     for field, text in zip(FIELDS, fields):
         wrong = _field(field, text)
         if wrong:
-            return f"cron() {field.name} '{text}': {wrong}"
+            return f"cron() {field.name} '{shown(text)}': {wrong}"
     dom, dow = fields[2], fields[4]
     if (dom == "?") == (dow == "?"):
-        both = "both are '?'" if dom == "?" else f"day-of-month is '{dom}' and day-of-week is '{dow}'"
+        both = "both are '?'" if dom == "?" else f"day-of-month is '{shown(dom)}' and day-of-week is '{shown(dow)}'"
         return f"cron() needs '?' in exactly one of day-of-month and day-of-week; {both}"
     return None
 
 
 def _value(field: Field, text: str) -> tuple[int | None, str | None]:
     """A value of the field (a number or, for month and day-of-week, a name), or why not."""
-    if _NUMBER.fullmatch(text):
-        number = int(text)
+    number = _whole(text)
+    if number is not None:
         if field.low <= number <= field.high:
             return number, None
-        return None, f"{number} is outside {field.low}-{field.high}"
+        return None, f"{shown(text, _DIGITS)} is outside {field.low}-{field.high}"
     if field.names and text.upper() in field.names:
         return field.names.index(text.upper()) + 1, None
     names = f" or {field.names[0]}-{field.names[-1]}" if field.names else ""
-    return None, f"'{text}' is not a value ({field.low}-{field.high}{names})"
+    return None, f"'{shown(text)}' is not a value ({field.low}-{field.high}{names})"
 
 
 def _range(field: Field, text: str) -> str | None:
@@ -149,13 +164,14 @@ def _range(field: Field, text: str) -> str | None:
     if slash:
         if "/" not in field.wildcards:
             return "'/' (increments) is not allowed in this field"
-        if not _NUMBER.fullmatch(step) or not 1 <= int(step) <= field.high:
-            return f"increment '{step}' is not a whole number from 1 to {field.high}"
+        increment = _whole(step)
+        if increment is None or not 1 <= increment <= field.high:
+            return f"increment '{shown(step)}' is not a whole number from 1 to {field.high}"
     if base == "*":
         return None
     low, dash, high = base.partition("-")
     if dash and not high:
-        return f"range '{base}' has no end"
+        return f"range '{shown(base)}' has no end"
     for part in (low, high) if dash else (low,):
         _, wrong = _value(field, part)
         if wrong:
@@ -180,7 +196,7 @@ def _item(field: Field, text: str) -> str | None:
         if wrong:
             return wrong
         if nth not in ("1", "2", "3", "4", "5"):
-            return f"'#{nth}': the week of the month is 1 to 5"
+            return f"'#{shown(nth)}': the week of the month is 1 to 5"
         return None
     bare = _WORD.sub("", text)  # the L of JUL and the W of WED are no wildcards
     for mark in "?LW#":
@@ -216,6 +232,8 @@ def zoned_time(text: str) -> datetime.datetime | None:
     if spelled[-5] in "+-" and spelled[-3] != ":":  # +0100: Python before 3.11 wants +01:00
         spelled = spelled[:-2] + ":" + spelled[-2:]
     try:
-        return datetime.datetime.fromisoformat(spelled)
-    except ValueError:
+        when = datetime.datetime.fromisoformat(spelled)
+        when.astimezone(datetime.timezone.utc)  # 0001-01-01T00:00:00+01:00 has no UTC time
+    except (ValueError, OverflowError):
         return None
+    return when

@@ -101,13 +101,20 @@ def _expression(doc: Document, schedule: dict[str, Any]) -> list[Finding]:
         return out
     wrong = cron.problem(expression)
     if wrong:
-        return out + [doc.finding("E4001", (SCHEDULE, "expression"), f"expression '{expression}': {wrong}")]
+        return out + [doc.finding("E4001", (SCHEDULE, "expression"), f"expression '{cron.shown(expression, 80)}': {wrong}")]
     when = cron.at_time(expression)
-    if when is not None and zone is not None and when.replace(tzinfo=zone) <= datetime.datetime.now(datetime.timezone.utc):
+    if when is not None and zone is not None and _passed(when.replace(tzinfo=zone)):
         out.append(doc.finding("W4003", (SCHEDULE, "expression"),
                                f"expression '{expression}' is in the past ({zone.key}): a one-time schedule "
                                "never runs then; give a later time, or remove the spec once it has run"))
     return out
+
+
+def _passed(when: datetime.datetime) -> bool:
+    try:
+        return when <= datetime.datetime.now(datetime.timezone.utc)
+    except OverflowError:  # a time at the very edge of the calendar, in a zone ahead of UTC
+        return True
 
 
 def _dates(doc: Document, schedule: dict[str, Any]) -> list[Finding]:

@@ -9,8 +9,12 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
+from hypothesis import given, strategies as st
 
-from conftest import SPARK, where
+from compiler.document import Document
+from compiler.lint import Linter
+
+from conftest import SPARK, minimal_spec, where
 
 ROLE = "arn:aws:iam::123456789012:role/scheduler-starts-emr"
 
@@ -209,3 +213,25 @@ def test_a_fixed_client_token_in_a_scheduled_spec_is_e4006(lint_text):
 
 def test_run_now_is_a_boolean(lint_text):
     assert where(lint_text(scheduled() + "deploy: {runNow: yes please}\n")) == [("E1003", 9, 18, "deploy.runNow")]
+
+
+# -- whatever is written, findings and no traceback ------------------------------------------------------
+
+_EXPRESSIONS = st.one_of(
+    st.from_regex(r"(cron|rate|at)\((([0-9*?/,#LW-]{0,6}|[A-Za-z]{0,5}) ?){0,7}\)", fullmatch=True),
+    st.from_regex(r"at\([0-9]{1,6}-[0-9]{1,3}-[0-9]{1,3}T[0-9:]{0,9}[Z+0-9:-]{0,6}\)", fullmatch=True),
+    st.text(max_size=20), st.just("rate(" + "9" * 5000 + " minutes)"))
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=12), st.lists(st.integers(), max_size=2),
+                    st.dictionaries(st.text(max_size=4), st.integers(), max_size=2))
+_DATES = st.one_of(st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:?[0-9]{2})",
+                                 fullmatch=True), _VALUES)
+
+
+@given(expression=st.one_of(_EXPRESSIONS, _VALUES), timezone=st.one_of(st.sampled_from(["UTC", "Asia/Tokyo"]), _VALUES),
+       start=_DATES, end=_DATES, other=st.dictionaries(st.sampled_from(["state", "retryPolicy", "roleArn", "x"]),
+                                                       _VALUES, max_size=3))
+def test_any_schedule_is_linted_into_findings_without_raising(expression, timezone, start, end, other):
+    schedule = {"expression": expression, "timezone": timezone, "startDate": start, "endDate": end, **other}
+    data = {**minimal_spec(), "schedule": schedule}
+    findings = Linter().check(Document("job.yaml", None, data, []))
+    assert all(f.file == "job.yaml" and f.rule for f in findings)
