@@ -183,3 +183,12 @@ def test_a_missing_group_says_to_check_the_group():
     assert str(errors.describe(exc, "CreateSchedule", "nightly", "jobspecs/nightly.yaml")) == (
         "nightly (jobspecs/nightly.yaml): CreateSchedule failed: ResourceNotFoundException: Schedule group x does "
         "not exist. Check schedule.groupName (the group must exist) and the region.")
+
+
+def test_an_unreachable_scheduler_endpoint_names_its_setting():
+    from botocore.exceptions import EndpointConnectionError
+    exc = EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+    assert str(errors.describe(exc, "UpdateSchedule", "nightly", "jobspecs/nightly.yaml", attempts=5)) == (
+        "nightly (jobspecs/nightly.yaml): UpdateSchedule failed: could not reach http://127.0.0.1:9 after 5 attempts "
+        "(no connection could be made). Check the network and AWS_REGION / AWS_ENDPOINT_URL_SCHEDULER, then run "
+        "`pulumi up` again.")
