@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Sequence
 
 from compiler import __version__
-from compiler.compile import compile_documents, job_name, to_json
+from compiler.compile import job_name, to_json
 from compiler.cli_paths import missing_paths
 from compiler.findings import Finding, Suppressed
 from compiler.formatters import FORMATS
@@ -47,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="also print the findings `# jobspec: disable` comments suppress, with their reasons "
                            "(SARIF always carries them, marked suppressed)")
 
-    comp = sub.add_parser("compile", help="print the StartJobRun request body of a spec (or of every spec in a folder)")
+    comp = sub.add_parser("compile", help="print the StartJobRun request body of a spec (or of every spec in a folder); "
+                                           "for a spec with schedule:, its CreateSchedule request")
     comp.add_argument("path")
     comp.add_argument("--stack", help="apply this stack's overrides")
 
@@ -112,7 +113,8 @@ def cmd_compile(args: argparse.Namespace) -> int:
     if not result.ok:
         _print_findings(result.findings, stream=sys.stderr)
         return FINDINGS
-    bodies = dict(zip((job_name(doc) for doc in result.documents), compile_documents(result.documents)))
+    from compiler.schedule import compile_outputs  # a scheduled spec prints its CreateSchedule request
+    bodies = dict(zip((job_name(doc) for doc in result.documents), compile_outputs(result.documents)))
     if os.path.isdir(args.path):
         print(json.dumps(bodies, indent=2, ensure_ascii=False))
     else:

@@ -22,6 +22,10 @@ Jobs are matched by ``job_name`` (``compiler.diff_compare``). Each one is:
   start: the new run starts first; said how to avoid, warned about with stopBeforeStart);
 - unchanged: counted, not listed.
 
+Scheduled jobs (``schedule:``) are schedules, not runs: created, changed field by field
+(the expression, the state as pause/resume, the body inside the target) or removed
+(``compiler.diff_schedules``).
+
 ``clientToken`` is derived from the body, so it changes with any other change: it is
 listed last and marked ``derived`` so it does not hide the change that matters.
 
@@ -45,6 +49,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
+from compiler import diff_schedules
 from compiler.diff_compare import compare
 from compiler.diff_report import Report
 from compiler.diff_sides import Jobs, UsageError, read_jobs, side, stack_folder
@@ -82,7 +87,10 @@ def diff(base_arg: str, head_arg: str | None, specs: str | None = None, stack: s
         if base.broken_files:
             warn(f"BASE {report.base_label} has lint errors in {', '.join(base.broken_files)}; "
                  "the jobs with errors count as absent from BASE")
-    return compare(base, head, report), base, head
+    base_runs, base_schedules = diff_schedules.split(base)
+    head_runs, head_schedules = diff_schedules.split(head)
+    compare(base_runs, head_runs, report)
+    return diff_schedules.compare(base_schedules, head_schedules, base_runs, head_runs, report), base, head
 
 
 # -- the command ---------------------------------------------------------------------------------------

@@ -126,6 +126,9 @@ class Report:
     head_commit: str | None = None
     jobs: list[Job] = field(default_factory=list)
     unchanged: int = 0
+    #: Scheduled jobs (``compiler.diff_schedules.ScheduleJob``), and how many of them stay as they were.
+    schedules: list[Any] = field(default_factory=list)
+    schedules_unchanged: int = 0
 
     @property
     def base_label(self) -> str:

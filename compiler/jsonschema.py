@@ -11,6 +11,8 @@ JSON Schema cannot express, which stays with the linter (the final word):
 - ``true``/``false`` for a flag written ``archives=:`` (E2005): every flag of a flags
   mapping has the same rules here, and the ``=`` spelling is checked when it compiles;
 - plain-text secrets (E3001) and duplicate keys (E0002, invisible once parsed);
+- what ``schedule:`` needs beyond its members' types and limits (E4001-E4007, W4003,
+  W4008 and a scheduled spec's ``schedule.roleArn``): the expression grammar, time zones, dates;
 - YAML types JSON lacks: ``60.0`` is an integer to JSON Schema, a date is a string
   to an editor reading YAML 1.2.
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from compiler import collector, fastcheck, loader, schema as spec_schema_mod, secrets, suppress, walk
+from compiler import collector, fastcheck, loader, schedule_rules, schema as spec_schema_mod, secrets, suppress, walk
 from compiler.compile import job_name
 from compiler.document import Document, Layer, defaults_files, merge, stacks_named
 from compiler.findings import Finding, Suppressed, dotted, has_errors, kind_of
@@ -70,6 +70,8 @@ class Linter:
         """
         found = [doc.finding("E3001", path, message) for path, message in secrets.find(doc.data)] \
             if scan_secrets else []
+        if "schedule" in doc.data:  # what the scheduler model cannot say (compiler/schedule_rules.py)
+            found += schedule_rules.findings(doc)
         if self.fast(doc.data):
             return found
         return self.explainer().findings(doc) + found

@@ -121,6 +121,11 @@ def _rules(shape: Shape, registry: dict[str, dict[str, Any]], stack: tuple[str, 
     return rules
 
 
+def shape_rules(shape: Shape) -> dict[str, Any]:
+    """The cerberus rules of one shape of any model ``compiler.shapes`` reads (the scheduler's too)."""
+    return _rules(shape, {}, ())
+
+
 @functools.lru_cache(maxsize=1)
 def request_schema() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """(schema, rules-set registry) of the StartJobRun request body, from the model.

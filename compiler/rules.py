@@ -2,7 +2,7 @@
 
 The first letter gives the severity (E error, W warning), the first digit the
 family: 0 reading input (YAML, or an ``aws`` command for ``jobspec import``), 1 the StartJobRun model's constraints, 2 the service's
-documented rules and jobspec's own, 3 secrets. Ids never change meaning; a retired
+documented rules and jobspec's own, 3 secrets, 4 schedules (``schedule:``, EventBridge Scheduler). Ids never change meaning; a retired
 rule's id is not reused.
 """
 
@@ -67,6 +67,14 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("E2014", "executionTimeoutMinutes the application's release refuses (checked against the service)"),
     Rule("E2015", "A stack's specs folder is inside another stack's (a job would belong to both)"),
     Rule("E3001", "Secret written in plain text"),
+    Rule("E4001", "Not a schedule expression EventBridge Scheduler accepts (cron, rate or at)"),
+    Rule("E4002", "schedule.timezone is not a time zone of the IANA database"),
+    Rule("W4003", "at() is in the past: the one-time schedule never runs"),
+    Rule("E4004", "schedule.endDate is not after schedule.startDate"),
+    Rule("E4005", "A spec writes schedule: without an expression"),
+    Rule("E4006", "A scheduled spec fixes clientToken (every run must get a token of its own)"),
+    Rule("E4007", "schedule.startDate or endDate is not a date-time with a zone"),
+    Rule("W4008", "schedule.startDate has passed: CreateSchedule refuses one more than 5 minutes ago"),
 )}
 
 

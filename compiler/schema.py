@@ -7,7 +7,8 @@ only states how a *spec* differs from a request body:
 
 - ``clientToken`` is optional: when absent it is derived from the job (see compile).
 - ``sparkSubmitParameters``, Hive ``parameters`` and ``executionIamPolicy.policy`` also accept mappings.
-- ``rerun``, ``deploy``, ``stacks`` and ``previousNames`` are jobspec keys that are never sent to AWS.
+- ``rerun``, ``deploy``, ``stacks``, ``previousNames`` and ``schedule`` are jobspec keys that are never sent to
+  StartJobRun (``schedule`` becomes an EventBridge Scheduler schedule: compiler/schedule.py).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import copy
 import functools
 from typing import Any
 
-from compiler import model, sugar
+from compiler import model, schedule_model, sugar
 
 #: Top-level keys that belong to jobspec, not to the StartJobRun request.
-JOBSPEC_KEYS = ("rerun", "deploy", "stacks", "application", "executionRole", "previousNames")
+JOBSPEC_KEYS = ("rerun", "deploy", "stacks", "application", "executionRole", "previousNames", "schedule")
 
 #: Names by which a spec refers to an application or role the stack declares with pulumi-aws,
 #: instead of giving its id or ARN: jobspec key → (request member it stands for, stack config key).
@@ -131,6 +132,7 @@ def spec_schema() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     _add_service_rules(schema)
     schema.update(copy.deepcopy(_JOBSPEC_RULES))
     schema["rerun"]["service"] = ["rerun_with_token"]
+    schedule_model.extend(schema)  # schedule: and deploy.runNow (compiler/schedule_model.py)
     for ref, (member, _) in REFERENCES.items():
         # One of the two is required, never both (cerberus waives `required` for an excluded field).
         schema[member]["excludes"] = ref

@@ -1,4 +1,4 @@
-"""A light, read-only view of botocore's emr-serverless model file.
+"""A light, read-only view of botocore's model files (emr-serverless, and scheduler for schedules).
 
 ``botocore.session`` and ``botocore.model`` cost ~60 ms to import, paid by every
 ``jobspec`` command and every Pulumi provider process; the linter only needs the
@@ -21,23 +21,23 @@ SERVICE = "emr-serverless"
 _SHAPE_TRAITS = ("min", "max", "pattern", "enum", "sensitive", "union")
 
 
-@functools.lru_cache(maxsize=1)
-def model_file() -> Path:
+@functools.lru_cache(maxsize=None)
+def model_file(service: str = SERVICE) -> Path:
     spec = importlib.util.find_spec("botocore")
     if spec is None or spec.origin is None:  # pragma: no cover - botocore is a dependency
         raise RuntimeError("botocore is not installed")
-    service_dir = Path(spec.origin).parent / "data" / SERVICE
+    service_dir = Path(spec.origin).parent / "data" / service
     versions = sorted(p for p in service_dir.iterdir() if p.is_dir())
     for name in ("service-2.json", "service-2.json.gz"):
         candidate = versions[-1] / name
         if candidate.exists():
             return candidate
-    raise RuntimeError(f"no service model for {SERVICE} under {service_dir}")  # pragma: no cover
+    raise RuntimeError(f"no service model for {service} under {service_dir}")  # pragma: no cover
 
 
-@functools.lru_cache(maxsize=1)
-def raw_model() -> dict[str, Any]:
-    path = model_file()
+@functools.lru_cache(maxsize=None)
+def raw_model(service: str = SERVICE) -> dict[str, Any]:
+    path = model_file(service)
     data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
     return json.loads(data)
 
@@ -45,9 +45,10 @@ def raw_model() -> dict[str, Any]:
 class Shape:
     """What the compiler reads of a botocore Shape: name, type_name, metadata, members, …"""
 
-    def __init__(self, name: str, member_traits: dict[str, Any] | None = None) -> None:
+    def __init__(self, name: str, member_traits: dict[str, Any] | None = None, service: str = SERVICE) -> None:
         self.name = name
-        self._definition = raw_model()["shapes"][name]
+        self.service = service
+        self._definition = raw_model(service)["shapes"][name]
         self.type_name: str = self._definition["type"]
         self.metadata = {k: self._definition[k] for k in _SHAPE_TRAITS if k in self._definition}
         if "required" in self._definition:
@@ -56,7 +57,7 @@ class Shape:
 
     @functools.cached_property
     def members(self) -> dict[str, "Shape"]:
-        return {name: _shape(ref["shape"], _hashable(ref)) for name, ref in self._definition.get("members", {}).items()}
+        return {name: _shape(ref["shape"], _hashable(ref), self.service) for name, ref in self._definition.get("members", {}).items()}
 
     @property
     def required_members(self) -> list[str]:
@@ -64,15 +65,15 @@ class Shape:
 
     @functools.cached_property
     def member(self) -> "Shape":
-        return _shape(self._definition["member"]["shape"])
+        return _shape(self._definition["member"]["shape"], (), self.service)
 
     @functools.cached_property
     def key(self) -> "Shape":
-        return _shape(self._definition["key"]["shape"])
+        return _shape(self._definition["key"]["shape"], (), self.service)
 
     @functools.cached_property
     def value(self) -> "Shape":
-        return _shape(self._definition["value"]["shape"])
+        return _shape(self._definition["value"]["shape"], (), self.service)
 
 
 def _hashable(ref: dict[str, Any]) -> tuple:
@@ -80,11 +81,11 @@ def _hashable(ref: dict[str, Any]) -> tuple:
 
 
 @functools.lru_cache(maxsize=None)
-def _shape(name: str, traits: tuple = ()) -> Shape:
-    return Shape(name, dict(traits))
+def _shape(name: str, traits: tuple = (), service: str = SERVICE) -> Shape:
+    return Shape(name, dict(traits), service)
 
 
 @functools.lru_cache(maxsize=None)
-def input_shape(operation: str = "StartJobRun") -> Shape:
-    """The request shape of ``operation``."""
-    return _shape(raw_model()["operations"][operation]["input"]["shape"])
+def input_shape(operation: str = "StartJobRun", service: str = SERVICE) -> Shape:
+    """The request shape of ``operation`` of ``service``."""
+    return _shape(raw_model(service)["operations"][operation]["input"]["shape"], (), service)

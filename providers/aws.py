@@ -1,7 +1,7 @@
-"""The EMR Serverless client: one per provider process, made on first use, never pickled.
+"""The EMR Serverless (and EventBridge Scheduler) clients: one per provider process, made on first use, never pickled.
 
 Endpoint and region come from boto3's standard resolution (``AWS_REGION``,
-``AWS_ENDPOINT_URL_EMR_SERVERLESS``, profiles), with the stack's ``aws:region`` as
+``AWS_ENDPOINT_URL_EMR_SERVERLESS``, ``AWS_ENDPOINT_URL_SCHEDULER``, profiles), with the stack's ``aws:region`` as
 a fallback pulumi-aws users already set. Retries are botocore's standard mode:
 throttling, 5xx, connection errors and read timeouts are retried with backoff, and
 ``JOBSPEC_AWS_MAX_ATTEMPTS`` (default 5) bounds the attempts per call, the first one
@@ -39,14 +39,25 @@ def client_config(attempts: int | None = None) -> Any:
 
 
 #: Environment that decides which client is made; a client is reused while it stays the same.
-_CLIENT_ENV = ("AWS_ENDPOINT_URL_EMR_SERVERLESS", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION",
+_CLIENT_ENV = ("AWS_ENDPOINT_URL_EMR_SERVERLESS", "AWS_ENDPOINT_URL_SCHEDULER", "AWS_ENDPOINT_URL", "AWS_REGION",
+               "AWS_DEFAULT_REGION",
                "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE")
 _clients: dict[tuple, Any] = {}
 _clients_lock = threading.Lock()
 
 
 def emr_client(region: str | None = None, attempts: int | None = None) -> Any:
-    """The process's ``emr-serverless`` client; ``region`` only when boto3 finds none itself.
+    """The process's ``emr-serverless`` client (see ``client``)."""
+    return client("emr-serverless", region, attempts)
+
+
+def scheduler_client(region: str | None = None, attempts: int | None = None) -> Any:
+    """The process's EventBridge Scheduler client, for schedules (providers/schedule.py)."""
+    return client("scheduler", region, attempts)
+
+
+def client(service: str, region: str | None = None, attempts: int | None = None) -> Any:
+    """The process's client of ``service``; ``region`` only when boto3 finds none itself.
 
     ``attempts`` bounds the attempts per call (default ``MAX_ATTEMPTS``).
 
@@ -55,14 +66,14 @@ def emr_client(region: str | None = None, attempts: int | None = None) -> Any:
     process. boto3 clients are thread-safe, sessions are not, hence the lock around
     making one; the engine calls the provider from several threads at once.
     """
-    key = (region, attempts or MAX_ATTEMPTS, CONNECT_TIMEOUT, READ_TIMEOUT,
+    key = (service, region, attempts or MAX_ATTEMPTS, CONNECT_TIMEOUT, READ_TIMEOUT,
            *(os.environ.get(name) for name in _CLIENT_ENV))
-    client = _clients.get(key)
-    if client is not None:
-        return client
+    made = _clients.get(key)
+    if made is not None:
+        return made
     with _clients_lock:
-        client = _clients.get(key)
-        if client is None:
+        made = _clients.get(key)
+        if made is None:
             import boto3
 
             session = boto3.session.Session()
@@ -71,8 +82,8 @@ def emr_client(region: str | None = None, attempts: int | None = None) -> Any:
             if not resolved:  # an empty AWS_REGION (an unset CI variable) would make a host name of ".."
                 from botocore.exceptions import NoRegionError
                 raise NoRegionError()
-            client = _clients[key] = session.client("emr-serverless", region_name=resolved, config=client_config(attempts))
-    return client
+            made = _clients[key] = session.client(service, region_name=resolved, config=client_config(attempts))
+    return made
 
 
 def error_code(exc: Exception) -> str:

@@ -20,6 +20,8 @@ from compiler.compile import compile_document, job_name, reference
 from compiler.document import Document
 from compiler.formatters import text
 from compiler.lint import Result, lint_paths
+from compiler.schedule_model import runs_now
+
 # Stack config the program reads (providers/program.py): the folder's key, and the folder when none is set.
 from compiler.stacks import DEFAULT_SPECS, SPECS_KEY  # noqa: F401 - names of this module too
 #: A stack may have no jobs only when it says so (issue 10: an emptied folder must not stop every run).
@@ -110,6 +112,8 @@ def desired(cwd: Path, stack: str, config: dict[str, str], resolve: Callable[[st
         raise SpecsError(empty_stack(folder, stack))
     out = Desired(folder)
     for name, (doc, body) in compile_jobs(result.documents, resolve).items():
+        if not runs_now(doc.data):
+            continue  # a scheduled job without deploy.runNow wants no run of this stack's (its schedule starts them)
         out.bodies[name] = body
         for old in doc.data.get("previousNames") or []:
             out.renamed[str(old)] = name

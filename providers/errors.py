@@ -39,6 +39,16 @@ _ADVICE: dict[str, str] = {
     "InternalServerException": "AWS failed after {attempts} attempts: run `pulumi up` again (a retry sends "
                                "the same clientToken, so nothing starts twice)",
 }
+#: EventBridge Scheduler's operations (providers/schedule.py): the same failures, other advice.
+SCHEDULER_ACTIONS = ("CreateSchedule", "UpdateSchedule", "DeleteSchedule", "GetSchedule")
+_SCHEDULER_ADVICE: dict[str, str] = {
+    "AccessDeniedException": "the AWS identity running pulumi is not allowed to do this: grant it "
+                             "scheduler:{action} on the schedule{pass_role}, or run pulumi with a role that has {them}",
+    "ResourceNotFoundException": "check schedule.groupName (the group must exist) and the region",
+    "ConflictException": "the schedule is being changed elsewhere: run `pulumi up` again in a minute",
+    "ThrottlingException": "still throttled after {attempts} attempts: run `pulumi up` again later",
+    "InternalServerException": "AWS failed after {attempts} attempts: run `pulumi up` again",
+}
 _CREDENTIALS = ("UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException",
                 "ExpiredToken", "ExpiredTokenException", "RequestExpired", "SignatureDoesNotMatch")
 _THROTTLING = ("Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException",
@@ -80,6 +90,12 @@ def describe(exc: BaseException, action: str, job: str | None = None, spec_file:
                    bx.ConnectTimeoutError: "connecting timed out",
                    bx.ReadTimeoutError: "no answer came within the read timeout"}
     reason = next((text for kind, text in unreachable.items() if isinstance(exc, kind)), None)
+    scheduler = action in SCHEDULER_ACTIONS
+    if reason is not None and scheduler:
+        url = getattr(exc, "kwargs", {}).get("endpoint_url") or "the EventBridge Scheduler endpoint"
+        return JobspecError(f"{who}{action} failed: could not reach {url} after {attempts} attempts ({reason}). "
+                            "Check the network and AWS_REGION / AWS_ENDPOINT_URL_SCHEDULER, then run `pulumi up` "
+                            "again.")
     if reason is not None:
         url = getattr(exc, "kwargs", {}).get("endpoint_url") or "the EMR Serverless endpoint"
         return JobspecError(f"{who}{action} failed: could not reach {url} after {attempts} attempts ({reason}). "
@@ -88,18 +104,21 @@ def describe(exc: BaseException, action: str, job: str | None = None, spec_file:
     if isinstance(exc, bx.ClientError):
         error = exc.response.get("Error", {})
         code, message = error.get("Code") or "UnknownError", (error.get("Message") or "").rstrip(".")
+        table = {**_ADVICE, **_SCHEDULER_ADVICE} if scheduler else _ADVICE
         if code in _CREDENTIALS:
             advice = "the AWS credentials are invalid or expired: renew them and run pulumi again"
         elif code in _THROTTLING:
-            advice = _ADVICE["ThrottlingException"]
+            advice = table["ThrottlingException"]
         else:
-            advice = _ADVICE.get(code)
+            advice = table.get(code)
             if advice is None:
                 status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-                advice = _ADVICE["InternalServerException"] if status >= 500 else "see the AWS message"
+                advice = table["InternalServerException"] if status >= 500 else "see the AWS message"
         starts = action == "StartJobRun"
-        advice = advice.format(action=action, attempts=attempts, them="them" if starts else "it",
-                               pass_role=" and iam:PassRole on its executionRoleArn" if starts else "")
+        passes = action in ("CreateSchedule", "UpdateSchedule")
+        advice = advice.format(action=action, attempts=attempts, them="them" if starts or passes else "it",
+                               pass_role=" and iam:PassRole on its executionRoleArn" if starts else
+                               " and iam:PassRole on its schedule.roleArn" if passes else "")
         return JobspecError(f"{who}{action} failed: {code}: {message or 'no message'}. {advice[0].upper()}{advice[1:]}.")
     if isinstance(exc, bx.BotoCoreError):
         return JobspecError(f"{who}{action} failed: {exc}.")

@@ -1,5 +1,8 @@
 """The Pulumi program: every spec under ``jobspecs/`` for this stack becomes a ``JobRun``.
 
+A spec with ``schedule:`` becomes a ``Schedule`` instead (providers/schedule_resource.py),
+and also a ``JobRun`` when it says ``deploy.runNow: true``.
+
 Lint runs first, for all specs: one finding fails the preview or update before any
 resource is registered, so a bad spec never leaves a half-applied stack.
 
@@ -27,7 +30,8 @@ from compiler import collector, stacks
 from compiler.compile import references
 from compiler.findings import Finding
 from compiler.formatters import text
-from providers import preflight
+from compiler.schedule_model import is_scheduled, runs_now
+from providers import preflight, schedule_resource
 from providers.desired import DEFAULT_SPECS, OVERRIDABLE, compile_jobs, empty_stack, lint_stack
 from providers.infra import Infra
 from providers.resource import JobRun
@@ -53,7 +57,8 @@ def _client_for(region: str | None) -> Callable[[], Any]:
 
 def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None = None,
                  infra: Infra | None = None, allow_empty: bool = False, region: str | None = None,
-                 check_service: bool = True, defer_service_check: bool = False) -> dict[str, JobRun]:
+                 check_service: bool = True, defer_service_check: bool = False,
+                 schedules: dict[str, Any] | None = None) -> dict[str, JobRun]:
     """Lint and compile every spec for ``stack``; declare one JobRun each. Raises RunError on findings.
 
     Every spec is checked (and, with ``check_service``, each application read from the
@@ -65,6 +70,8 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
     reads the applications in a thread while the resources are declared, and fails the
     program once it knows: the read then costs a preview no wall time. An update always
     reads them first.
+
+    A scheduled spec's ``Schedule`` goes into ``schedules`` (when given).
     """
     # lexists: a path too long or under a folder that cannot be entered is the linter's to report (E0009).
     if not os.path.lexists(specs):
@@ -91,6 +98,12 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
         _report(findings, unresolved)
     jobs: dict[str, JobRun] = {}
     for name, (doc, body) in compile_jobs(result.documents, infra.resolver()).items():
+        if is_scheduled(doc.data):
+            declared = schedule_resource.declare(name, doc, body, stack)
+            if schedules is not None:
+                schedules[name] = declared
+        if not runs_now(doc.data):
+            continue
         jobs[name] = JobRun(name, body, spec_file=doc.file, deploy=doc.data.get("deploy"), rerun=doc.data.get("rerun"),
                             token_given="clientToken" in doc.data, previous_names=doc.data.get("previousNames"))
     if later is not None:
@@ -176,7 +189,10 @@ def main() -> None:
     check_layout(Path.cwd(), stack, specs)
     infra = Infra(config.get_object("applications"), config.get_object("roles"))
     region = pulumi.Config("aws").get("region")
+    schedules: dict[str, Any] = {}
     jobs = declare_jobs(specs, stack, _overrides(config), infra,
                         allow_empty=bool(config.get_bool("allowEmpty")), region=region,
-                        defer_service_check=pulumi.runtime.is_dry_run())
+                        defer_service_check=pulumi.runtime.is_dry_run(), schedules=schedules)
     pulumi.export("jobs", _job_outputs(jobs))
+    if schedules:
+        pulumi.export("schedules", schedule_resource.outputs(schedules))

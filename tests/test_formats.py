@@ -167,6 +167,8 @@ def schema_errors(folder: Path, text: str) -> list[str]:
             for e in jsonschema.Draft7Validator(json_schema()).iter_errors(data)]
 
 
+SCHEDULED = SPARK + "schedule:\n  expression: cron(0 2 * * ? *)\n  roleArn: arn:aws:iam::123456789012:role/sched\n"
+
 VALID = {
     "minimal spark job": SPARK,
     "hive job with a multi-line query": HEAD + "jobDriver:\n  hive:\n    query: |\n      SELECT 1;\n\n      SELECT 2;\n",
@@ -195,6 +197,9 @@ VALID = {
         "deploy:\n  stopBeforeStart: true\n  wait: {until: RUNNING, timeoutSeconds: 600}\n"
         "stacks:\n  prod:\n    executionTimeoutMinutes: 60\n    deploy: {wait: {timeoutSeconds: 60}}\n"
         "    tags: {env: prod}\n"),
+    "a scheduled job": SCHEDULED + (
+        "  timezone: Europe/Berlin\n  flexibleWindowMinutes: 15\n  retryPolicy: {maximumRetryAttempts: 3}\n"
+        "deploy: {runNow: true}\n"),
     "application and role by reference": (
         "application: etl\nexecutionRole: etl-job\njobDriver:\n  sparkSubmit:\n    entryPoint: s3://b/m.py\n"),
 }
@@ -236,6 +241,8 @@ INVALID = {
         "jobDriver:\n  hive:\n    query: s3://b/q.sql\n    parameters:\n      hivevar: [a=b]\n")),
     "wrong type in a stack section": ("E1003", SPARK + "stacks:\n  prod:\n    executionTimeoutMinutes: soon\n"),
     "unknown key in a stack section": ("E1001", SPARK + "stacks:\n  prod:\n    nmae: x\n"),
+    "schedule state not in the enum": ("E1014", SCHEDULED + "  state: PAUSED\n"),
+    "schedule window over the scheduler's maximum": ("E1013", SCHEDULED + "  flexibleWindowMinutes: 1441\n"),
 }
 
 #: Invalid specs only the linter rejects: (the linter's rule, the spec, why JSON Schema cannot say it).
@@ -272,6 +279,15 @@ LINTER_ONLY = {
     "number as a map key": (
         "E1004", SPARK + "tags:\n  1: one\n",
         "keys are text in JSON; the linter reads the YAML key's type and reports it, then goes on with its text"),
+    "schedule expression outside the grammar": (
+        "E4001", SCHEDULED.replace("? *)", "* *)"),
+        "the cron, rate and at grammar is the linter's (compiler/cron.py), not a pattern"),
+    "scheduled spec without the scheduler's role": (
+        "E1002", SPARK + "schedule:\n  expression: rate(1 day)\n",
+        "the role may come from _defaults.yaml or a stack section, and is needed only with an expression"),
+    "schedule time zone not in the IANA database": (
+        "E4002", SCHEDULED + "  timezone: Mars/Olympus\n",
+        "the time zone database is the machine's (zoneinfo)"),
     "date inside a policy mapping": (
         "E1004", SPARK + "executionIamPolicy:\n  policy:\n    Version: 2012-10-17\n",
         "JSON has no dates; editors read YAML 1.2, where 2012-10-17 is a string"),

@@ -3,7 +3,8 @@
 Starts a moto EMR Serverless endpoint on 127.0.0.1, creates in it the applications the
 example specs name (a Spark and a Hive one, with the examples' ids), runs ``pulumi preview --diff`` and ``pulumi up --yes`` for the ``dev`` stack in a
 copy of the project with state in ``.state/demo`` (a local file backend), prints each job's ``arn``,
-``jobRunId`` and the state the endpoint reports, then stops the endpoint. Each
+``jobRunId`` and the state the endpoint reports, and each scheduled job's schedule ARN, expression
+and state (EventBridge Scheduler, served by the same endpoint), then stops the endpoint. Each
 run starts from empty state, because the endpoint starts empty too.
 """
 
@@ -68,6 +69,16 @@ def main(argv: list[str] | None = None) -> int:
             app = job["arn"].split("/applications/")[1].split("/")[0]
             run = client.get_job_run(applicationId=app, jobRunId=job["jobRunId"])["jobRun"]
             table.add_row(name, job["jobRunId"], run["state"], job["arn"])
+        console.print(table)
+        schedules = ws.outputs().get("schedules", {})
+        scheduler = endpoint.scheduler()
+        table = Table("scheduled job", "expression (time zone)", "state (endpoint)", "schedule arn")
+        for column in table.columns:
+            column.overflow = "fold"
+        for name, schedule in sorted(schedules.items()):
+            got = scheduler.get_schedule(Name=schedule["arn"].rsplit("/", 1)[1], GroupName=schedule["arn"].split("/")[-2])
+            table.add_row(name, f"{got['ScheduleExpression']} ({got['ScheduleExpressionTimezone']})", got["State"],
+                          schedule["arn"])
         console.print(table)
     console.print(f"demo finished in {time.monotonic() - started:.1f}s; state kept in {state.relative_to(REPO)}")
     return 0

@@ -1,7 +1,8 @@
-"""A local EMR Serverless endpoint: moto's server on 127.0.0.1, with a request log.
+"""A local EMR Serverless and EventBridge Scheduler endpoint: moto's server on 127.0.0.1, with a request log.
 
-The provider reaches it through boto3's own endpoint setting
-(``AWS_ENDPOINT_URL_EMR_SERVERLESS``), so nothing in the provider knows it is local.
+The provider reaches it through boto3's own endpoint settings
+(``AWS_ENDPOINT_URL_EMR_SERVERLESS``, ``AWS_ENDPOINT_URL_SCHEDULER``: moto serves both on
+one server), so nothing in the provider knows it is local.
 Every request body is recorded, so tests compare what StartJobRun actually received
 with ``jobspec compile`` output.
 
@@ -134,6 +135,7 @@ class LocalEndpoint:
         """Environment for any process (boto3, the Pulumi provider) that should use this endpoint."""
         return {
             "AWS_ENDPOINT_URL_EMR_SERVERLESS": self.url,
+            "AWS_ENDPOINT_URL_SCHEDULER": self.url,
             "AWS_ACCESS_KEY_ID": ACCESS_KEY,
             "AWS_SECRET_ACCESS_KEY": ACCESS_KEY,
             "AWS_REGION": REGION,
@@ -164,10 +166,14 @@ class LocalEndpoint:
     def __exit__(self, *exc: Any) -> None:
         self.stop()
 
-    def client(self) -> Any:
+    def client(self, service: str = "emr-serverless") -> Any:
         import boto3
-        return boto3.client("emr-serverless", endpoint_url=self.url, region_name=REGION,
+        return boto3.client(service, endpoint_url=self.url, region_name=REGION,
                             aws_access_key_id=ACCESS_KEY, aws_secret_access_key=ACCESS_KEY)
+
+    def scheduler(self) -> Any:
+        """An EventBridge Scheduler client of this endpoint."""
+        return self.client("scheduler")
 
     def create_application(self, name: str = "jobspec-local", type: str = "SPARK", release: str = "emr-7.5.0",
                            application_id: str | None = None, auto_start: bool = True) -> str:

@@ -21,6 +21,7 @@ import json
 from typing import Any
 
 from compiler.diff_report import Job, Rename, Report, rename_advice
+from compiler.formatters.diff_schedules import json_fields
 from compiler.plan import MISSING
 
 
@@ -58,6 +59,7 @@ def as_dict(report: Report) -> dict[str, Any]:
         "warnings": report.warnings,
         "jobs": [job_dict(job) for job in report.jobs],
         "summary": report.summary,
+        **json_fields(report),  # "schedules", "scheduleSummary" when either side schedules a job
     }
 
 

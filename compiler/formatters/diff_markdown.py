@@ -19,6 +19,7 @@ from typing import Any
 
 from compiler.diff_report import (RESTART, SENSITIVE, START, STOP, UPDATE, Change, Job, Report,
                                   as_same_job, flow_list, rename_effect, summary_line)
+from compiler.formatters.diff_schedules import markdown_lines as schedule_lines
 from compiler.plan import MISSING
 
 MARKER = "<!-- jobspec-diff -->"
@@ -122,7 +123,9 @@ def render(report: Report) -> str:
         if job.action == STOP:
             continue
         out += [f"#### {job.action} {_name(job)}", "", *_advice(job), *_table(job), ""]
-    if any(c.sensitive for job in report.jobs for c in job.changes if job.action != STOP):
+    out += schedule_lines(report, code, cell)
+    if any(c.sensitive for job in report.jobs for c in job.changes if job.action != STOP) or \
+            any(c.sensitive for job in report.schedules for c in job.body):
         out += ["Values the AWS API marks sensitive are shown as *(sensitive)*; "
                 "`jobspec diff` in a terminal shows them.", ""]
     return "\n".join(out)

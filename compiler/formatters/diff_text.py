@@ -13,6 +13,7 @@ from typing import Any
 
 from compiler.diff_report import (RENAME, RESTART, SENSITIVE, START, STOP, UPDATE, Change, Job, Report,
                                   rename_advice, rename_effect, summary_line)
+from compiler.formatters.diff_schedules import text_lines as schedule_lines
 from compiler.plan import MISSING
 
 MARK = {START: "+", RESTART: "!", UPDATE: "~", STOP: "-", RENAME: ">"}
@@ -82,10 +83,11 @@ def lines(report: Report) -> list[list[Segment]]:
     out += [[("warning: ", "bold yellow"), (message, "")] for message in report.warnings]
     for job in report.jobs:
         out += _job(job)
-    if not report.jobs:
+    schedules = schedule_lines(report, show)
+    if not report.jobs and not report.schedules:
         out.append([("no job changes", "")])
     out.append([(summary_line(report), "bold"), (f"; {report.unchanged} unchanged", "")])
-    return out
+    return out[:-1] + schedules[:-1] + out[-1:] + schedules[-1:]  # the counts last
 
 
 def render(report: Report, color: bool = False) -> str:
