@@ -22,11 +22,11 @@ import os
 import time
 from typing import Any
 
-from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, CreateResult, DiffResult, ReadResult, \
-    ResourceProvider, UpdateResult
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from compiler import model, plan as planning
 from providers import aws, errors
+from providers.regional import RegionalProvider
 
 #: The string Pulumi sends for a value not known during preview (pulumi/pulumi#6310).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -135,24 +135,8 @@ def renamed_only(olds: dict[str, Any], news: dict[str, Any], replaces: list[str]
             and not new_meta.get("clientTokenGiven") and not old_meta.get("clientTokenGiven"))
 
 
-class JobRunProvider(ResourceProvider):
+class JobRunProvider(RegionalProvider):
     """CRUD for one EMR Serverless job run, driven by a compiled StartJobRun body."""
-
-    # The provider captures no secrets; keep it readable (and diff-able) in state.
-    serialize_as_secret_always = False
-    #: Set by ``configure`` in the provider's process. A class attribute, not instance state:
-    #: an instance with a ``__dict__`` makes the SDK's ``serialize_provider`` go through one more
-    #: of its own sorting wrappers for every provider pickled before it in the program (the
-    #: wrapper it installs on ``pickle._Pickler`` is never removed), quadratic in the job count.
-    region: str | None = None
-
-    def configure(self, req: ConfigureRequest) -> None:
-        # Runs in the provider's own process only: its failures then read as sentences.
-        errors.plain_messages()
-        try:
-            self.region = req.config.get("aws:region")
-        except Exception:  # noqa: BLE001 - config shape differs across SDK versions; boto3 resolves anyway
-            self.region = None
 
     def _client(self) -> Any:
         return aws.emr_client(getattr(self, "region", None))

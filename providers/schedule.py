@@ -21,11 +21,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from pulumi.dynamic import CheckResult, ConfigureRequest, CreateResult, DiffResult, ReadResult, ResourceProvider, \
-    UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from compiler import schedule_model
 from providers import aws, errors
+from providers.regional import RegionalProvider
 
 META = "jobspec"
 #: CreateSchedule members a schedule's properties carry (the idempotency token and
@@ -67,19 +67,8 @@ def _outs(props: dict[str, Any], arn: Any) -> dict[str, Any]:
     return {**{k: v for k, v in props.items() if k != "__provider"}, "Arn": arn}
 
 
-class ScheduleProvider(ResourceProvider):
+class ScheduleProvider(RegionalProvider):
     """CRUD for one EventBridge Scheduler schedule, driven by a compiled CreateSchedule request."""
-
-    serialize_as_secret_always = False
-    #: Set by ``configure`` in the provider's process (a class attribute: see JobRunProvider.region).
-    region: str | None = None
-
-    def configure(self, req: ConfigureRequest) -> None:
-        errors.plain_messages()
-        try:
-            self.region = req.config.get("aws:region")
-        except Exception:  # noqa: BLE001 - config shape differs across SDK versions; boto3 resolves anyway
-            self.region = None
 
     def _client(self) -> Any:
         return aws.scheduler_client(getattr(self, "region", None))
