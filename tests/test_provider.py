@@ -14,7 +14,8 @@ import pytest
 from compiler.compile import compile_document
 from compiler.lint import lint_paths
 from providers.jobrun import META_KEYS, UNKNOWN, JobRunError, JobRunProvider
-from tools.local_endpoint import ROLE_ARN, LocalEndpoint
+from endpointkit import aws_env, endpoint  # noqa: F401 - fixtures
+from tools.local_endpoint import ROLE_ARN
 
 SPEC = """\
 name: nightly
@@ -29,19 +30,6 @@ jobDriver:
 tags:
   team: data
 """
-
-
-@pytest.fixture(scope="module")
-def endpoint():
-    with LocalEndpoint() as ep:
-        yield ep
-
-
-@pytest.fixture
-def aws_env(endpoint, monkeypatch):
-    for key, value in endpoint.env().items():
-        monkeypatch.setenv(key, value)
-    return endpoint
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from compiler.lint import Linter, lint_paths
 from compiler.schedule import create_schedule_request
 from providers import errors
 from providers.schedule import ScheduleProvider, from_get_schedule, request_of
+from endpointkit import aws_env, endpoint  # noqa: F401 - fixtures
 from tools.local_endpoint import ROLE_ARN, LocalEndpoint
 
 SPEC = """\
@@ -36,19 +37,6 @@ schedule:
   startDate: "2030-01-01T00:00:00Z"
   retryPolicy: {{maximumRetryAttempts: 3}}
 """
-
-
-@pytest.fixture(scope="module")
-def endpoint():
-    with LocalEndpoint() as ep:
-        yield ep
-
-
-@pytest.fixture
-def aws_env(endpoint, monkeypatch):
-    for key, value in endpoint.env().items():
-        monkeypatch.setenv(key, value)
-    return endpoint
 
 
 def compiled(tmp_path: Path, text: str = SPEC, stack: str = "test") -> dict:
