@@ -35,8 +35,23 @@ class EngineError(RuntimeError):
     """A pulumi command that exited non-zero; carries its output."""
 
     def __init__(self, args: list[str], proc: subprocess.CompletedProcess) -> None:
-        super().__init__(f"pulumi {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+        # The engine's own error lines first: with --json they sit at the end of a
+        # long document, past where pytest and CI logs cut a failure message.
+        super().__init__(f"pulumi {' '.join(args)} exited {proc.returncode}:\n"
+                         f"{''.join(_error_diagnostics(proc.stdout))}{proc.stderr}\n{proc.stdout}")
         self.proc = proc
+
+
+def _error_diagnostics(stdout: str) -> list[str]:
+    """The ``diagnostics`` messages of severity error in ``--json`` output (none when it is not JSON)."""
+    try:
+        document = json.loads(stdout)
+    except ValueError:
+        return []
+    if not isinstance(document, dict):
+        return []
+    return [f"[{d.get('urn', '')}] {d.get('message', '')}\n" for d in document.get("diagnostics", [])
+            if isinstance(d, dict) and d.get("severity") == "error"]
 
 
 def scratch_project(folder: Path, name: str = "jobspec", main: Path | None = None,
