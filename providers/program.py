@@ -18,7 +18,6 @@ Stack config (all optional):
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import os
 from pathlib import Path
@@ -67,9 +66,9 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
     with no specs, unless ``allow_empty``: it would cancel every run of the stack.
 
     ``defer_service_check`` (previews only, where declaring a resource starts nothing)
-    reads the applications in a thread while the resources are declared, and fails the
-    program once it knows: the read then costs a preview no wall time. An update always
-    reads them first.
+    reads the applications in a thread while the specs are compiled and the resources
+    declared, and fails the program once it knows: the read then costs a preview
+    almost no wall time. An update always reads them first.
 
     A scheduled spec's ``Schedule`` goes into ``schedules`` (when given).
     """
@@ -90,7 +89,9 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
     service = result.ok and not unresolved and check_service
     later = None
     if service and defer_service_check:
-        later = _in_thread(lambda: preflight.check(result.documents, findings, _client_for(region)))
+        make_client = _client_for(region)
+        _warm(make_client)
+        later = _in_thread(lambda: preflight.check(result.documents, findings, make_client))
         _report([f for f in findings if f.rule != "W2010"], unresolved)  # the release decides W2010
     elif service:
         _report(_outcome(preflight.check(result.documents, findings, _client_for(region))), unresolved)
@@ -107,7 +108,7 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
         jobs[name] = JobRun(name, body, spec_file=doc.file, deploy=doc.data.get("deploy"), rerun=doc.data.get("rerun"),
                             token_given="clientToken" in doc.data, previous_names=doc.data.get("previousNames"))
     if later is not None:
-        pulumi.run(lambda: _after(later))
+        _after(later)
     return jobs
 
 
@@ -133,9 +134,25 @@ def _in_thread(work: Callable[[], Any]) -> concurrent.futures.Future:
     return future
 
 
-async def _after(later: concurrent.futures.Future) -> None:
-    """The deferred preflight's findings: W2010 as its release decided, errors fail the preview."""
-    findings = _outcome(await asyncio.wrap_future(later))
+def _warm(make_client: Callable[[], Any]) -> None:
+    """Import boto3 and make the preflight's client here, in the main thread, before the thread starts.
+
+    The thread then only waits on the network. Importing boto3 in it while the main
+    thread imports and compiles can hand one of them a partly initialised module.
+    """
+    try:
+        make_client()
+    except Exception:  # noqa: BLE001 - the thread makes it again, and preflight.fetch says why it cannot
+        pass
+
+
+def _after(later: concurrent.futures.Future) -> None:
+    """The deferred preflight's findings: W2010 as its release decided, errors fail the preview.
+
+    Joined in the program's own code, not in ``pulumi.run``: a RunError raised there is
+    reported as its message alone, the way every other finding fails the program.
+    """
+    findings = _outcome(later.result())
     for finding in findings:
         if finding.rule == "W2010":
             pulumi.log.warn(text.line(finding))
