@@ -125,6 +125,10 @@ def cmd_compile(args: argparse.Namespace) -> int:
     if missing_paths([args.path]):
         print(f"jobspec: no such file or folder: {args.path}", file=sys.stderr)
         return USAGE
+    if os.path.basename(args.path) == "_defaults.yaml" and not os.path.isdir(args.path):
+        print(f"jobspec: {args.path} is a defaults file, not a job spec; compile a spec or the folder of specs "
+              "it applies to", file=sys.stderr)
+        return USAGE
     result = lint_paths([args.path], stack=args.stack, all_stacks=False)
     _notes(result)
     _note_unknown_stack(args.stack, result)

@@ -92,6 +92,9 @@ DOCS: dict[str, str] = {
              "preflight.",
     "E2015": "A stack's specs folder lies inside another stack's, so a job there would belong to both stacks. "
              "Give each stack a folder of its own.",
+    "E2016": "A `stacks:` block inside `defaults:` of a `_defaults.yaml`, or inside a `stacks.<name>` section "
+             "of a spec or a defaults file. Stack sections do not nest, so its overrides would never apply: move "
+             "each section to the top-level `stacks:` of the file.",
     "E3001": "A credential written in plain text: an AWS access key, a token, a private key, a password in a "
              "JDBC URL or in a property, conf, tag or argument named like a secret. A spec lives in git and its "
              "body in Pulumi state, readable by everyone with access to either. Keep the secret in Secrets "
