@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--show-suppressed", action="store_true",
                       help="also print the findings `# jobspec: disable` comments suppress, with their reasons "
                            "(SARIF always carries them, marked suppressed)")
+    lint.add_argument("--help-base-uri", default=None, metavar="URL",
+                      help="SARIF: where docs/reference.md is published; each rule's helpUri is URL#<rule id> "
+                           "(default: the project's documentation URL)")
 
     comp = sub.add_parser("compile", help="print the StartJobRun request body of a spec (or of every spec in a folder); "
                                            "for a spec with schedule:, its CreateSchedule request")
@@ -98,14 +101,33 @@ def cmd_lint(args: argparse.Namespace) -> int:
     result = lint_paths(args.paths, stack=args.stack)
     _notes(result)
     _note_unknown_stack(args.stack, result)
-    _print_findings(result.findings, args.format, suppressed=result.suppressed, show_suppressed=args.show_suppressed)
+    if args.format == "sarif":
+        _print_sarif(result, args.help_base_uri)
+    else:
+        _print_findings(result.findings, args.format, suppressed=result.suppressed,
+                        show_suppressed=args.show_suppressed)
     return FINDINGS if not result.ok else OK
+
+
+def _print_sarif(result: Result, help_base_uri: str | None) -> None:
+    """SARIF URIs are relative to the repository root; without a ``.git`` above, to the current folder."""
+    from compiler.formatters import sarif
+    root, found = sarif.repository_root()
+    if not found:
+        print(f"jobspec: note: no .git at or above {root}; SARIF paths are relative to this folder",
+              file=sys.stderr)
+    sys.stdout.write(sarif.render(result.findings, result.suppressed, help_base_uri=help_base_uri or sarif.DOCS_URL,
+                                  root=root))
 
 
 def cmd_compile(args: argparse.Namespace) -> int:
     from compiler.lint import lint_paths
     if missing_paths([args.path]):
         print(f"jobspec: no such file or folder: {args.path}", file=sys.stderr)
+        return USAGE
+    if os.path.basename(args.path) == "_defaults.yaml" and not os.path.isdir(args.path):
+        print(f"jobspec: {args.path} is a defaults file, not a job spec; compile a spec or the folder of specs "
+              "it applies to", file=sys.stderr)
         return USAGE
     result = lint_paths([args.path], stack=args.stack, all_stacks=False)
     _notes(result)

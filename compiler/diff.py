@@ -53,7 +53,7 @@ from compiler import diff_schedules
 from compiler.diff_compare import compare
 from compiler.diff_report import Report
 from compiler.diff_sides import Jobs, UsageError, read_jobs, side, stack_folder
-from compiler.formatters import diff_json, diff_markdown, diff_text, text
+from compiler.formatters import diff_fit, diff_json, diff_text, text
 from compiler.stacks import SPECS_KEY
 
 FORMAT_NAMES = ("text", "markdown", "json")
@@ -109,12 +109,29 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--stack", help="merge this stack's overrides and read its folder (the stack the change is deployed to)")
     p.add_argument("--format", choices=FORMAT_NAMES, default="text",
                    help="text (coloured on a terminal), markdown (a PR comment; sensitive values masked) or json")
+    p.add_argument("--max-chars", type=_count, default=diff_fit.DEFAULT_MAX_CHARS, metavar="N",
+                   help="markdown: at most N characters, to fit one PR comment (GitHub takes 65,536); a longer "
+                        f"diff lists each job folded and counts those past the limit (default {diff_fit.DEFAULT_MAX_CHARS:,}; "
+                        "0: no limit)")
+    p.add_argument("--full-diff-url", metavar="URL",
+                   help="markdown: where the full diff is (the workflow run, an artifact), named when the diff is cut")
     return p
 
 
-def render(report: Report, fmt: str, color: bool = False) -> str:
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of characters: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"not a number of characters: {text!r} (0 for no limit)")
+    return value
+
+
+def render(report: Report, fmt: str, color: bool = False, max_chars: int = diff_fit.DEFAULT_MAX_CHARS,
+           full_diff_url: str | None = None) -> str:
     if fmt == "markdown":
-        return diff_markdown.render(report)
+        return diff_fit.render(report, max_chars, full_diff_url)
     if fmt == "json":
         return diff_json.render(report)
     return diff_text.render(report, color=color)
@@ -136,5 +153,6 @@ def command(args: argparse.Namespace) -> int:
     for message in report.warnings:
         warn(message)
     color = args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    sys.stdout.write(render(report, args.format, color=color))
+    sys.stdout.write(render(report, args.format, color=color, max_chars=args.max_chars,
+                            full_diff_url=args.full_diff_url))
     return OK

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from cerberus import errors as cerr
 
-from compiler import loader, schema as spec_schema_mod
+from compiler import lookalikes, loader, schema as spec_schema_mod
 from compiler.document import Document
 from compiler.findings import Finding, dotted, kind_of
 from compiler.validator import SpecValidator
@@ -51,7 +51,7 @@ class Explainer:
         what = f"key '{_text_of(doc, path, key=True) or path[-1]}' of {dotted(path[:-1])}" if is_key else leaf
         value, rule, constraint = error.value, error.rule, error.constraint
         if error.code == cerr.UNKNOWN_FIELD.code:
-            return "E1001", self._unknown(path)
+            return "E1001", self._unknown(doc, path)
         if rule == "required":
             rules = _rules_at(self.schema, self.registry, path)
             alternative = f" (or '{rules['excludes']}')" if isinstance(rules.get("excludes"), str) else ""
@@ -96,8 +96,11 @@ class Explainer:
         return (f"{what} must be a string, but YAML read {text} as {loader.YAML_TYPE_NAMES.get(type(value), 'a non-string')}; "
                 f"quote it: \"{text}\"")
 
-    def _unknown(self, path: tuple) -> str:
+    def _unknown(self, doc: Document, path: tuple) -> str:
         known = _keys_at(self.schema, self.registry, path[:-1])
+        odd = lookalikes.unknown_key_message(str(path[-1]), _key_column(doc, path), known)
+        if odd is not None:
+            return odd
         close = difflib.get_close_matches(str(path[-1]), known, n=1, cutoff=0.6) if known else []
         where = f" in {dotted(path[:-1])}" if path[:-1] else ""
         hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -189,6 +192,15 @@ def _text_of(doc: Document, path: tuple, key: bool = False) -> str | None:
             value = getattr(target, "value", None)
             return value if isinstance(value, str) else None
     return None
+
+
+def _key_column(doc: Document, path: tuple) -> int:
+    """The column of the first character of the key at ``path`` (after its quote, if quoted)."""
+    for layer in doc.layers:
+        key_node, _ = layer.node(path)
+        if key_node is not None:
+            return key_node.start_mark.column + 1 + (1 if getattr(key_node, "style", None) in ("'", '"') else 0)
+    return 1
 
 
 def _is_date(value: Any) -> bool:

@@ -9,19 +9,21 @@ what is wrong; this module only turns cerberus' ``document_path`` into
 from __future__ import annotations
 
 import contextlib
-import difflib
 import functools
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from compiler import collector, fastcheck, loader, schedule_rules, schema as spec_schema_mod, secrets, suppress, walk
 from compiler.compile import job_name
-from compiler.document import Document, Layer, defaults_files, merge, stacks_named
+from compiler.document import DEFAULTS_FILE, Document, Layer, defaults_files, merge, stacks_named
+from compiler.sections import check_stacks as _check_stacks, load_defaults as _load_defaults
 from compiler.findings import Finding, Suppressed, dotted, has_errors, kind_of
 
 _STRING_LIKE = (bool, int, float)
+#: What a ``_defaults.yaml`` linted on its own may lack, since the specs it applies to give it:
+#: a required member (E1002), the one job driver (E1020), a schedule's expression (E4005).
+LEFT_TO_SPECS = ("E1002", "E1020", "E4005")
 
 
 @dataclass
@@ -113,8 +115,28 @@ class Linter:
         with self.fast.run():
             yield
 
+    def lint_defaults_file(self, path: Path, stack: str | None, all_stacks: bool, result: Result) -> None:
+        """A ``_defaults.yaml`` named on the command line, linted as what it is: its own shape and
+        secrets, and its values (with those of the files above it) checked for the base and each
+        stack as far as a defaults file can be: a member a spec must have may be left to the spec."""
+        defaults = self.defaults_for(path, result)
+        if not defaults or not isinstance(self._defaults.get(defaults_files(path)[-1]), loader.Source):
+            return  # it cannot be read: defaults_for reported why
+        named = stacks_named(defaults)
+        result.stacks |= named
+        stacks: list[str | None] = [stack]
+        if all_stacks and stack is None:
+            stacks += sorted(named)
+        spec = loader.Source(str(path), {}, None)
+        for each in stacks:
+            doc = merge(spec, defaults, each)
+            result.findings.extend(f for f in self.check(doc, scan_secrets=False) if f.rule not in LEFT_TO_SPECS)
+
     def lint_file(self, path: Path, stack: str | None, all_stacks: bool, result: Result,
                   overrides: dict[str, Any] | None = None) -> None:
+        if path.name == DEFAULTS_FILE:
+            self.lint_defaults_file(path, stack, all_stacks, result)
+            return
         try:
             source = loader.load(path)
         except loader.LoadError as exc:
@@ -268,64 +290,3 @@ def previous_name_conflicts(documents: list[Document]) -> list[Finding]:
                                          f"'{old}' is also a previous name in {file}:{line}; only one job can be "
                                          "the renamed one"))
     return found
-
-
-# -- helpers ---------------------------------------------------------------------------------------
-
-def _load_defaults(path: Path) -> loader.Source | Finding:
-    try:
-        source = loader.load(path)
-    except loader.LoadError as exc:
-        return exc.finding
-    data = source.data
-    if data is None:
-        source.data = {}
-        return source
-    if not isinstance(data, dict):
-        return Finding(source.file, 1, 1, "E0005", "", "a defaults file is a mapping with 'defaults' and 'stacks'")
-    for key in data:
-        if key not in ("defaults", "stacks"):
-            _, node = loader.node_at(source.root, ())
-            key_node, _ = loader.node_at(source.root, (key,))
-            mark = (key_node or node).start_mark
-            close = difflib.get_close_matches(str(key), ["defaults", "stacks"], n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else "; put shared values under 'defaults:'"
-            source.findings.append(Finding(source.file, mark.line + 1, mark.column + 1, "E1001", str(key),
-                                           f"unknown key '{key}' in a defaults file{hint}"))
-    for key in ("defaults",):
-        if key in data and not isinstance(data[key], dict):
-            _, node = loader.node_at(source.root, (key,))
-            source.findings.append(Finding(source.file, node.start_mark.line + 1, node.start_mark.column + 1, "E1003",
-                                           key, f"'{key}' must be a mapping, not {kind_of(data[key])}"))
-    source.findings.extend(_check_stacks(source))
-    return source
-
-
-#: The schema's stack-name pattern (what Pulumi accepts; an org/project/ prefix is not part of it).
-#: The linter applies it here because ``merge`` removes ``stacks`` before the schema sees a document.
-STACK_NAME = re.compile(spec_schema_mod.STACK_NAME)
-
-
-def _check_stacks(source: loader.Source) -> list[Finding]:
-    stacks = source.data.get("stacks")
-    if stacks is None and "stacks" not in source.data:
-        return []
-    bad = []
-    if not isinstance(stacks, dict):
-        _, node = loader.node_at(source.root, ("stacks",))
-        mark = node.start_mark
-        return [Finding(source.file, mark.line + 1, mark.column + 1, "E1003", "stacks",
-                        f"'stacks' must be a mapping of stack name to overrides, not {kind_of(stacks)}")]
-    for name, section in stacks.items():
-        if isinstance(name, str) and not STACK_NAME.fullmatch(name):
-            key, _ = loader.node_at(source.node_root(), ("stacks", name))
-            mark = key.start_mark
-            bad.append(Finding(source.file, mark.line + 1, mark.column + 1, "W0011", f"stacks.{name}",
-                               f"no Pulumi stack can be named {name!r} (letters, digits, '-', '_' and '.', "
-                               "at most 100), so this section never applies"))
-        if not isinstance(section, dict):
-            _, node = loader.node_at(source.root, ("stacks", name))
-            mark = node.start_mark
-            bad.append(Finding(source.file, mark.line + 1, mark.column + 1, "E1003", f"stacks.{name}",
-                               f"'stacks.{name}' must be a mapping of overrides, not {kind_of(section)}"))
-    return bad

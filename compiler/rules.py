@@ -66,6 +66,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("E2013", "The job driver does not match the application's type (checked against the service)"),
     Rule("E2014", "executionTimeoutMinutes the application's release refuses (checked against the service)"),
     Rule("E2015", "A stack's specs folder is inside another stack's (a job would belong to both)"),
+    Rule("E2016", "A stacks: block inside defaults: or inside a stack section, where stacks do not nest (ignored)"),
     Rule("E3001", "Secret written in plain text"),
     Rule("E4001", "Not a schedule expression EventBridge Scheduler accepts (cron, rate or at)"),
     Rule("E4002", "schedule.timezone is not a time zone of the IANA database"),

@@ -501,7 +501,7 @@ def test_the_diff_modules_import_one_another_without_a_circle():
 
 def test_each_diff_module_stays_under_400_lines():
     sizes = {module_name(p): len(p.read_text(encoding="utf-8").splitlines()) for p in DIFF_MODULES}
-    assert len(sizes) == 10 and max(sizes.values()) < 400, sizes
+    assert len(sizes) == 11 and max(sizes.values()) < 400, sizes
 
 
 # -- the installed command -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from compiler.model import RECURSIVE
+from compiler.rule_docs import DOCS
 from compiler.rules import RULES
 from compiler.schema import spec_schema
 
@@ -97,6 +98,9 @@ def render() -> str:
         "|---|---|---|",
         *(f"| {r.id} | {r.severity} | {r.title} |" for r in RULES.values()),
         "",
+        # One heading per rule: its GitHub anchor (#e3001) is the helpUri of the rule in SARIF.
+        *(line for r in RULES.values() for line in (f"### {r.id}", "", f"{r.severity}: {r.title}.", "",
+                                                     DOCS[r.id], "")),
     ]
     return "\n".join(lines)
 

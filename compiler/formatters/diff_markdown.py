@@ -107,7 +107,8 @@ def _warning(job: Job) -> str:
             f"add {_previous_names(job)} to {code(job.file)}.")
 
 
-def render(report: Report) -> str:
+def heading(report: Report) -> list[str]:
+    """The marker, the title, the summary line, the two sides, and the rename warnings."""
     stack = f"stack `{report.stack}`" if report.stack else "base specs (no stack)"
     out = [MARKER, f"### jobspec diff: {stack}", "",
            f"**{summary_line(report)}** ({report.unchanged} unchanged)", "",
@@ -115,6 +116,19 @@ def render(report: Report) -> str:
     for job in report.jobs:
         if job.rename is not None and job.rename.warned:
             out += [_warning(job), ""]
+    return out
+
+
+def sensitive_note(report: Report) -> list[str]:
+    if any(c.sensitive for job in report.jobs for c in job.changes if job.action != STOP) or \
+            any(c.sensitive for job in report.schedules for c in job.body):
+        return ["Values the AWS API marks sensitive are shown as *(sensitive)*; "
+                "`jobspec diff` in a terminal shows them.", ""]
+    return []
+
+
+def render(report: Report) -> str:
+    out = heading(report)
     if report.jobs:
         out += ["| action | job | spec | effect |", "|---|---|---|---|"]
         out += [f"| **{job.action}** | {_name(job)} | {_spec(job)} | {_effect(job)} |" for job in report.jobs]
@@ -124,8 +138,5 @@ def render(report: Report) -> str:
             continue
         out += [f"#### {job.action} {_name(job)}", "", *_advice(job), *_table(job), ""]
     out += schedule_lines(report, code, cell)
-    if any(c.sensitive for job in report.jobs for c in job.changes if job.action != STOP) or \
-            any(c.sensitive for job in report.schedules for c in job.body):
-        out += ["Values the AWS API marks sensitive are shown as *(sensitive)*; "
-                "`jobspec diff` in a terminal shows them.", ""]
+    out += sensitive_note(report)
     return "\n".join(out)
