@@ -25,7 +25,7 @@ from typing import Any
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from compiler import model, plan as planning
-from providers import aws, errors
+from providers import aws, errors, run_reads
 from providers.regional import RegionalProvider
 
 #: The string Pulumi sends for a value not known during preview (pulumi/pulumi#6310).
@@ -243,10 +243,25 @@ class JobRunProvider(RegionalProvider):
 
     @errors.sentences("GetJobRun", props_arg=1)
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """GetJobRun; a run the service no longer has is an error, never a silent re-create."""
-        client = self._client()
+        """The run's state now (providers/run_reads.py); a run the service no longer has is an error.
+
+        Never a silent re-create. A run recorded as ended is not read: it cannot change.
+        """
+        outs = {k: v for k, v in props.items() if k != "__provider"}
+        if run_reads.has_ended(props):
+            return ReadResult(id_, outs)
+        listed = run_reads.ACTIVE.summary(self._client(), props["applicationId"], id_)
+        if listed is not None:
+            outs.update(_run_outputs(listed))
+            return ReadResult(id_, outs)
+        return self.read_alone(id_, props)
+
+    @errors.sentences("GetJobRun", props_arg=1)
+    def read_alone(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """``read`` of one run by GetJobRun, with no listing: for ``jobspec recover``, which reads one run."""
+        outs = {k: v for k, v in props.items() if k != "__provider"}
         try:
-            run = client.get_job_run(applicationId=props["applicationId"], jobRunId=id_)["jobRun"]
+            run = self._client().get_job_run(applicationId=props["applicationId"], jobRunId=id_)["jobRun"]
         except Exception as exc:  # noqa: BLE001 - only "not found" is handled; others propagate
             if aws.error_code(exc) == "ResourceNotFoundException":
                 own = meta(props)
@@ -257,13 +272,14 @@ class JobRunProvider(RegionalProvider):
                     "`pulumi state delete <urn>` (`pulumi stack --show-urns` lists it); to start the job again, "
                     f"{again} and run `pulumi up`.") from None
             raise
-        outs = {k: v for k, v in props.items() if k != "__provider"}
         outs.update(_run_outputs(run))
         return ReadResult(id_, outs)
 
     @errors.sentences("CancelJobRun", props_arg=1)
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """CancelJobRun unless the run already ended (or is gone)."""
+        if run_reads.has_ended(props):  # an end is final: nothing to read, nothing to cancel
+            return
         client = self._client()
         app = props["applicationId"]
         try:

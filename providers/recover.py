@@ -217,7 +217,7 @@ class Recovery:
         provider = JobRunProvider()
         provider.region = region
         try:
-            read = provider.read(run_id, props).outs  # GetJobRun: state and timestamps, as `refresh` records them
+            read = provider.read_alone(run_id, props).outs  # state and timestamps, as `refresh` records them
         except JobRunError as exc:
             raise RecoverError(f"{exc} {self.unchanged}") from None
         except Exception as exc:  # noqa: BLE001

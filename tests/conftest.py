@@ -169,3 +169,11 @@ def engine_stack(root: Path, endpoint: Any, app: str, project_name: str, stack: 
     ws = PulumiWorkspace(project, root / "state", stack, endpoint.env(), pulumi_bin_dir())
     ws.init()
     return folder, ws
+
+
+@pytest.fixture(autouse=True)
+def fresh_run_listings(monkeypatch):
+    """Each test starts with no ListJobRuns answer remembered (a provider process starts with none)."""
+    from providers import run_reads
+
+    monkeypatch.setattr(run_reads, "ACTIVE", run_reads.ActiveRuns())

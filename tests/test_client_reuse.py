@@ -72,10 +72,12 @@ def test_create_read_and_delete_of_many_jobs_make_one_session_and_one_client(app
     before = len(endpoint.requests)
     created = [provider.create(props(app, f"job-{i}")) for i in range(3)]
     for job in created:
-        provider.read(job.id, job.outs)
-        provider.delete(job.id, job.outs)
-    # StartJobRun + GetJobRun per create, GetJobRun per read, GetJobRun per delete (moto's runs end at once).
-    assert len(endpoint.requests) - before == 3 * 4
+        not_ended = {**job.outs, "state": "RUNNING"}
+        provider.read(job.id, not_ended)
+        provider.delete(job.id, not_ended)
+    # StartJobRun + GetJobRun per create; for the reads one ListJobRuns, and as moto's runs have ended
+    # GetJobRun per read; GetJobRun per delete.
+    assert len(endpoint.requests) - before == 3 * 2 + 1 + 3 + 3
     assert made == {"sessions": [made["sessions"][0]], "clients": ["emr-serverless"]}
 
 
@@ -123,12 +125,17 @@ def test_up_refresh_and_destroy_through_the_engine_make_one_session_per_provider
     ws.extra_env.update(PYTHONPATH=f"{site}:{REPO}", JOBSPEC_TEST_SESSION_LOG=str(log))
 
     before = len(endpoint.requests)
-    for command in (("up", "--yes", "--skip-preview"), ("refresh", "--yes", "--skip-preview"),
-                    ("destroy", "--yes", "--skip-preview")):
-        ws.run(*command)
-    gets = [r for r in endpoint.requests[before:] if r.method == "GET" and "/jobruns/" in r.path]
-    starts = [r for r in endpoint.requests[before:] if r.method == "POST" and r.path.endswith("/jobruns")]
-    assert (len(starts), len(gets)) == (6, 6 * 3)  # create, refresh and destroy each read every run
+    endpoint.new_runs("RUNNING")  # runs that have not ended, so refresh and destroy ask about them
+    try:
+        for command in (("up", "--yes", "--skip-preview"), ("refresh", "--yes", "--skip-preview"),
+                        ("destroy", "--yes", "--skip-preview")):
+            ws.run(*command)
+    finally:
+        endpoint.new_runs(None)
+    calls = collections.Counter((r.method, "/jobruns/" in r.path) for r in endpoint.requests[before:]
+                                if "/jobruns" in r.path)
+    # up: StartJobRun and GetJobRun per run; refresh: one ListJobRuns for all; destroy: GetJobRun and CancelJobRun per run
+    assert calls == {("POST", False): 6, ("GET", True): 6 + 6, ("GET", False): 1, ("DELETE", True): 6}
 
     lines = [line.split(" ", 1) for line in log.read_text().splitlines()]
     per_process = collections.Counter(pid for pid, _ in lines)

@@ -268,3 +268,32 @@ def test_region_falls_back_to_the_stacks_aws_region_config(monkeypatch):
     assert provider._client().meta.region_name == "eu-west-1"
     monkeypatch.setenv("AWS_REGION", "ap-southeast-2")
     assert provider._client().meta.region_name == "ap-southeast-2"
+
+
+def test_reads_of_runs_not_ended_list_them_once_and_read_none_alone(tmp_path, app, aws_env):
+    provider = JobRunProvider()
+    created = [provider.create(props(compiled(tmp_path, app, SPEC.replace("etl.py", f"etl{i}.py")))) for i in range(3)]
+    for c in created:
+        aws_env.set_run_state(app, c.id, "RUNNING")
+    before = len(aws_env.requests)
+    states = [provider.read(c.id, {**c.outs, "state": "PENDING"}).outs["state"] for c in created]
+    assert states == ["RUNNING"] * 3
+    assert [(r.method, r.path) for r in aws_env.requests[before:]] == [("GET", f"/applications/{app}/jobruns")]
+
+
+def test_a_run_that_ended_since_the_last_read_is_read_alone(tmp_path, app, aws_env):
+    provider = JobRunProvider()
+    created = provider.create(props(compiled(tmp_path, app)))
+    before = len(aws_env.requests)
+    read = provider.read(created.id, {**created.outs, "state": "RUNNING"})
+    assert read.outs["state"] == "SUCCESS"  # moto finishes runs at once
+    assert [(r.method, r.path) for r in aws_env.requests[before:]] == [
+        ("GET", f"/applications/{app}/jobruns"), ("GET", f"/applications/{app}/jobruns/{created.id}")]
+
+
+def test_read_of_a_run_recorded_as_ended_asks_the_service_nothing(tmp_path, app, aws_env):
+    provider = JobRunProvider()
+    created = provider.create(props(compiled(tmp_path, app)))
+    before = len(aws_env.requests)
+    assert provider.read(created.id, created.outs).outs == created.outs
+    assert aws_env.requests[before:] == []

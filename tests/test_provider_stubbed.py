@@ -18,6 +18,8 @@ from providers.errors import JobspecError
 from providers.jobrun import META_KEYS, JobRunError, JobRunProvider
 
 APP, RUN = "00fabc", "00run1"
+#: The states ListJobRuns is asked for by a refresh (providers/run_reads.py): every state that is not an end.
+ACTIVE = ["SUBMITTED", "PENDING", "SCHEDULED", "RUNNING", "CANCELLING", "QUEUED"]
 ARN = f"arn:aws:emr-serverless:us-east-1:123456789012:/applications/{APP}/jobruns/{RUN}"
 BODY = {
     "applicationId": APP,
@@ -148,6 +150,7 @@ def test_delete_leaves_a_finished_run_alone(stub, state):
 
 
 def test_read_words_errors_other_than_not_found_as_a_sentence(stub):
+    stub.add_client_error("list_job_runs", service_error_code="AccessDeniedException", http_status_code=403)
     stub.add_client_error("get_job_run", service_error_code="AccessDeniedException", service_message="User: x is not authorized",
                           http_status_code=403)
     with pytest.raises(JobspecError) as err:
@@ -156,3 +159,31 @@ def test_read_words_errors_other_than_not_found_as_a_sentence(stub):
         "nightly (jobspecs/nightly.yaml): GetJobRun failed: AccessDeniedException: User: x is not authorized. The AWS "
         "identity running pulumi is not allowed to do this: grant it emr-serverless:GetJobRun on the application, "
         "or run pulumi with a role that has it.")
+
+
+def test_read_of_runs_not_ended_falls_back_to_get_job_run_when_list_job_runs_is_refused(stub):
+    stub.add_client_error("list_job_runs", service_error_code="AccessDeniedException", http_status_code=403,
+                          expected_params={"applicationId": APP, "states": ACTIVE, "maxResults": 50})
+    expect_get(stub, "RUNNING")
+    read = JobRunProvider().read(RUN, props(state="PENDING"))
+    assert read.outs["state"] == "RUNNING"
+
+
+def test_read_of_a_run_the_listing_holds_makes_no_get_job_run(stub):
+    listed = {k: v for k, v in run("RUNNING", "running on 3 workers")["jobRun"].items()
+              if k not in ("jobRunId", "jobDriver")}
+    stub.add_response("list_job_runs", {"jobRuns": [{**listed, "id": RUN, "name": "nightly", "type": "Spark"}]},
+                      {"applicationId": APP, "states": ACTIVE, "maxResults": 50})
+    read = JobRunProvider().read(RUN, props(state="PENDING"))
+    assert (read.outs["state"], read.outs["stateDetails"]) == ("RUNNING", "running on 3 workers")
+
+
+@pytest.mark.parametrize("state", ["SUCCESS", "FAILED", "CANCELLED"])
+def test_read_of_a_run_recorded_as_ended_calls_nothing(stub, state):
+    recorded = props(state=state, stateDetails="done")
+    read = JobRunProvider().read(RUN, recorded)
+    assert (read.id, read.outs) == (RUN, recorded)
+
+
+def test_delete_of_a_run_recorded_as_ended_calls_nothing(stub):
+    JobRunProvider().delete(RUN, props(state="SUCCESS"))

@@ -39,7 +39,9 @@ RUNS_UNTRACKED_AFTER_RECOVERY = 0
 KILL_CREATE = [forward(), slow(HOLD)]  # StartJobRun: the 1st run starts, the 2nd is held
 KILL_RESTART = [slow(HOLD)]  # StartJobRun of the one job whose spec changed
 KILL_STOP = [slow(HOLD)]  # CancelJobRun of a stopBeforeStart restart
-KILL_READ = [slow(HOLD)]  # GetJobRun of a `pulumi refresh`
+KILL_READ = [slow(HOLD)]  # ListJobRuns of a `pulumi refresh` (providers/run_reads.py)
+#: Path pattern of ListJobRuns (a GET; StartJobRun is the POST to the same path).
+LIST_RUNS = r"^/applications/{app}/jobruns$"
 KILL_TAG = [slow(HOLD)]  # TagResource of an update in place
 KILL_ALL = [slow(HOLD)] * len(JOBS)  # every StartJobRun of an update at the engine's default parallelism
 DENIED = [status(403, "AccessDeniedException")]
@@ -133,9 +135,12 @@ def killed_create(stack, proxy):
 
 def kill_restart(stack: Stack, job: str, method: str = "POST") -> tuple[str, str]:
     """Up the three jobs, make ``job``'s run RUNNING, edit it, kill the restart at ``method``: (old run, its app)."""
-    stack.ws.run(*UP)
+    stack.endpoint.new_runs("RUNNING")  # recorded RUNNING by the up, as the service has them then
+    try:
+        stack.ws.run(*UP)
+    finally:
+        stack.endpoint.new_runs(None)
     old = run_of_job(stack, job)
-    stack.endpoint.set_run_state(stack.app, old, "RUNNING")
     edit(stack, job)
     path = stack.jobruns if method == "POST" else stack.jobrun
     stack.proxy.add(method, path, *(KILL_RESTART if method == "POST" else KILL_STOP))
@@ -291,10 +296,14 @@ def test_nothing_to_recover_says_so_and_changes_nothing(stack):
 
 
 def test_a_lock_left_without_pending_operation_is_cleared(stack, proxy):
-    stack.ws.run(*UP)
-    proxy.add("GET", stack.jobrun, *KILL_READ)
+    stack.endpoint.new_runs("RUNNING")  # runs that have not ended: the refresh asks about them
+    try:
+        stack.ws.run(*UP)
+    finally:
+        stack.endpoint.new_runs(None)
+    proxy.add("GET", LIST_RUNS.format(app=stack.app), *KILL_READ)
     refresh = stack.start("refresh.log", "refresh", "--yes", "--skip-preview", "--parallel", "1")
-    kill_when_held(stack, refresh, "refresh.log", "GET", stack.jobrun)
+    kill_when_held(stack, refresh, "refresh.log", "GET", LIST_RUNS.format(app=stack.app))
     assert not stack.pending()
     assert len(locks(stack)) == 1
     refused = stack.ws.run(*UP, check=False)
