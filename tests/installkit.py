@@ -38,7 +38,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import pytest
 
@@ -170,8 +170,11 @@ def jobspec_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def jobspec_venv(tmp_path_factory: pytest.TempPathFactory, jobspec_wheel: Path) -> Callable[..., Venv]:
-    """``jobspec_venv(*extras)``: a venv with ``jobspec[extras]`` installed, made once per session per extras."""
+def jobspec_venv(tmp_path_factory: pytest.TempPathFactory, jobspec_wheel: Path) -> Iterator[Callable[..., Venv]]:
+    """``jobspec_venv(*extras)``: a venv with ``jobspec[extras]`` installed, made once per session per extras.
+
+    Removed at the end of the session (pytest keeps the last three sessions' temporary folders; a venv with
+    ``[aws]`` is ~400 MB)."""
     base = tmp_path_factory.getbasetemp()
 
     def get(*extras: str) -> Venv:
@@ -181,7 +184,9 @@ def jobspec_venv(tmp_path_factory: pytest.TempPathFactory, jobspec_wheel: Path) 
             _VENVS[key] = Venv.create(folder, jobspec_wheel, key[1])
         return _VENVS[key]
 
-    return get
+    yield get
+    for key in [key for key in _VENVS if key[0] == base]:
+        shutil.rmtree(_VENVS.pop(key).root, ignore_errors=True)
 
 
 def _report(extras_sets: Sequence[Sequence[str]]) -> None:
