@@ -54,7 +54,13 @@ class Infra:
         self.attachments: list[Any] = []
         if not applications and not roles:
             return
-        import pulumi_aws as aws  # only stacks that declare infrastructure pay for (and need) pulumi-aws
+        try:
+            import pulumi_aws as aws  # only stacks that declare infrastructure pay for (and need) pulumi-aws
+        except ModuleNotFoundError as error:
+            if error.name != "pulumi_aws":
+                raise
+            raise pulumi.RunError("jobspec: this stack declares jobspec:applications or jobspec:roles, which need "
+                                  "pulumi-aws: pip install 'jobspec[aws]'") from None
 
         for name, args in (applications or {}).items():
             self.applications[name] = aws.emrserverless.Application(name, **_snake_keys({"name": name, **args}))
