@@ -216,7 +216,8 @@ def _convert(rules: dict[str, Any] | str, label: str = "this value") -> dict[str
         out["maximum"] = rules["max"]
     if "schema" in rules:
         if "list" in names:
-            out["items"] = _convert(rules["schema"], f"an item of {label}")
+            # An item of a flag's list is still "a value of sparkSubmitParameters"; of a member, "an item of it".
+            out["items"] = _convert(rules["schema"], label if label.startswith("a ") else f"an item of {label}")
         else:
             out.update(_object(rules["schema"], rules.get("allow_unknown", False), label))
     if "keysrules" in rules:
