@@ -70,6 +70,16 @@ def test_the_example_defaults_file_with_its_modeline_has_no_diagnostics(server, 
     assert shown(server, write(workspace, "_defaults.yaml", text)) == []
 
 
+def test_hover_inside_a_defaults_section_shows_the_aws_documentation(server, workspace):
+    path = write(workspace, "hover_defaults.yaml", "# yaml-language-server: $schema=../schema/defaults.schema.json\n"
+                                                   "stacks:\n  prod:\n    executionRoleArn: x\n")
+    schema = (workspace / "schema" / "defaults.schema.json").as_uri()
+    assert server.hover(server.open(path), 3, 6) == (
+        "#### jobspec: a \\_defaults.yaml (values shared by the specs of a folder)\n\n"
+        "The execution role ARN for the job run.\n\n"
+        f"Source: [defaults.schema.json]({schema})")
+
+
 def test_an_unknown_key_of_a_defaults_file_is_worded_as_the_linter_words_it(server, workspace):
     path = write(workspace, "typo_defaults.yaml",
                  "# yaml-language-server: $schema=../schema/defaults.schema.json\ndefualts:\n  mode: BATCH\n")
