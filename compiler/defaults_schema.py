@@ -7,7 +7,7 @@ spec, merged key by key under the specs (compiler/document.py), so it is checked
 spec's ``stacks.<name>`` section is: the spec schema's ``StackOverrides`` definition,
 copied here so the file stands alone (an editor resolves no relative ``$ref`` between
 two local schemas the same way everywhere). A ``stacks:`` inside a section is never read,
-so the schema refuses it with a sentence saying where it belongs.
+so that definition refuses it with a sentence saying where it belongs.
 """
 
 from __future__ import annotations
@@ -29,16 +29,9 @@ UNKNOWN = "unknown key in a defaults file; put shared values under 'defaults:' (
 
 
 def _section(spec: dict[str, Any]) -> dict[str, Any]:
-    """A partial spec without its own ``stacks:`` (which nothing reads inside a defaults section)."""
+    """A partial spec, as a spec's stack section is (its own ``stacks:`` refused: nothing reads it)."""
     section = copy.deepcopy(spec["definitions"][jsonschema.STACK_OVERRIDES])
-    # Known (so no second "Property stacks is not allowed"), never suggested, refused with a sentence below.
-    section["properties"]["stacks"] = {"doNotSuggest": True}
     section.pop("description", None)
-    section.setdefault("allOf", []).append({
-        "properties": {"stacks": False},
-        "errorMessage": "stacks: inside a section of a defaults file is never read; write stacks: at the top "
-                        "level of the file, beside defaults:",
-    })
     return section
 
 

@@ -57,6 +57,8 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 _TYPES = {"string": "string", "integer": "integer", "boolean": "boolean", "dict": "object", "list": "array"}
 STACK_OVERRIDES = "StackOverrides"
 SENSITIVE = "Sensitive: stored as a Pulumi secret."
+NESTED_STACKS = ("stacks: inside a stack section or under defaults: is never read; write stacks: at the top level "
+                 "of the file")
 
 #: Python's (and so cerberus') ASCII classes, for patterns matched with ``re.ASCII``.
 _ASCII_CLASSES = {"w": "A-Za-z0-9_", "d": "0-9", "s": "\\t\\n\\x0B\\f\\r "}
@@ -285,7 +287,10 @@ def json_schema() -> dict[str, Any]:
     overrides = _partial(copy.deepcopy(top))
     stack_ref = {"$ref": f"#/definitions/{STACK_OVERRIDES}"}
     top["properties"]["stacks"]["additionalProperties"] = stack_ref
-    overrides["properties"]["stacks"]["additionalProperties"] = stack_ref
+    # Nothing reads a section's own stacks: (nor one under a _defaults.yaml's defaults:): known, never
+    # suggested, refused with a sentence (a bare "Property stacks is not allowed" would not say where it goes).
+    overrides["properties"]["stacks"] = {"doNotSuggest": True}
+    _add(overrides, {"properties": {"stacks": False}, "errorMessage": NESTED_STACKS})
     overrides["description"] = "Overrides for one stack, deep-merged over the spec: a partial spec."
     return {
         "$schema": DRAFT,

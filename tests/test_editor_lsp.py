@@ -20,6 +20,7 @@ pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC_MODELINE = "# yaml-language-server: $schema=../schema/jobspec.schema.json\n"
+NESTED = "stacks: inside a stack section or under defaults: is never read; write stacks: at the top level of the file"
 HEAD = SPEC_MODELINE + "name: job\napplicationId: abc\nexecutionRoleArn: arn:aws:iam::123456789012:role/r\n"
 
 
@@ -90,8 +91,13 @@ def test_an_unknown_key_of_a_defaults_file_is_worded_as_the_linter_words_it(serv
 def test_a_stacks_block_inside_defaults_says_where_it_belongs(server, workspace):
     path = write(workspace, "nested_defaults.yaml", "# yaml-language-server: $schema=../schema/defaults.schema.json\n"
                                                     "defaults:\n  stacks:\n    prod: {}\n")
-    assert shown(server, path) == [(3, 3, "stacks: inside a section of a defaults file is never read; write stacks: "
-                                          "at the top level of the file, beside defaults:")]
+    assert shown(server, path) == [(3, 3, NESTED)]
+
+
+def test_a_stacks_block_inside_a_specs_stack_section_says_where_it_belongs(server, workspace):
+    path = write(workspace, "nested.yaml", HEAD + "jobDriver:\n  sparkSubmit:\n    entryPoint: s3://b/x.py\n"
+                                                  "stacks:\n  prod:\n    stacks:\n      dev: {}\n")
+    assert shown(server, path) == [(10, 5, NESTED)]
 
 
 def test_job_driver_with_both_members_reads_as_the_linters_e1020(server, workspace):

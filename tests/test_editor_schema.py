@@ -145,3 +145,10 @@ def test_invalid_defaults_file_is_rejected_by_the_linter_and_the_defaults_schema
 
 def test_stacks_inside_a_section_of_a_defaults_file_is_refused_by_the_schema():
     assert defaults_errors("defaults:\n  stacks:\n    prod: {}\n") == ["False schema does not allow {'prod': {}}"]
+
+
+def test_stacks_inside_a_specs_stack_section_is_refused_by_the_spec_schema():
+    import yaml
+    spec = yaml.safe_load(SPEC + "stacks:\n  prod:\n    stacks:\n      dev: {mode: STREAMING}\n")
+    errors = jsonschema.Draft7Validator(json_schema()).iter_errors(spec)
+    assert [e.message for e in errors] == ["False schema does not allow {'dev': {'mode': 'STREAMING'}}"]
