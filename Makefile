@@ -36,6 +36,7 @@ lint: setup
 
 schema: setup
 	$(VENV)/bin/jobspec schema > schema/jobspec.schema.json
+	$(VENV)/bin/jobspec schema --defaults > schema/defaults.schema.json
 
 clean:
 	rm -rf $(VENV) .tools .state

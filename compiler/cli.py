@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     from compiler.import_cmd import add_parser as add_import_parser
     add_import_parser(sub)
 
-    sub.add_parser("schema", help="print the JSON Schema of the job spec language")
+    schema = sub.add_parser("schema", help="print the JSON Schema of the job spec language")
+    schema.add_argument("--defaults", action="store_true",
+                        help="print the JSON Schema of a _defaults.yaml instead (schema/defaults.schema.json)")
 
     from compiler.diff import add_parser as add_diff_parser
     add_diff_parser(sub)
@@ -151,7 +153,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from compiler.jsonschema import json_schema
+    if args.defaults:
+        from compiler.defaults_schema import defaults_json_schema as json_schema
+    else:
+        from compiler.jsonschema import json_schema
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
     return OK
 

@@ -8,8 +8,6 @@ JSON Schema cannot express, which stays with the linter (the final word):
   W2010), since ``mode`` may come from ``_defaults.yaml`` or a stack section;
 - a policy string that must parse as JSON (E2003), and the length or pattern of the
   string a readable mapping compiles to (E2006);
-- ``true``/``false`` for a flag written ``archives=:`` (E2005): every flag of a flags
-  mapping has the same rules here, and the ``=`` spelling is checked when it compiles;
 - plain-text secrets (E3001) and duplicate keys (E0002, invisible once parsed);
 - what ``schedule:`` needs beyond its members' types and limits (E4001-E4007, W4003,
   W4008 and a scheduled spec's ``schedule.roleArn``): the expression grammar, time zones, dates;
@@ -26,9 +24,18 @@ How the linter's rules are carried over:
 - ``minlength``/``maxlength`` count characters, items or entries, as cerberus does
   for whatever type the value has;
 - map keys must be strings (YAML reads ``1:`` as a number);
-- a flag value without whitespace (E2005) is a ``not`` of Python's ``\\s``
-  class spelled out; members that exclude each other (``application`` and
-  ``applicationId``) are a ``not`` of both being present; no member may be null;
+- a flag value without whitespace (E2005) is a pattern of anything but Python's ``\\s``
+  class spelled out, and a ``flag=`` key takes no ``true``/``false`` (``patternProperties``);
+  members that exclude each other (``application`` and ``applicationId``, the ``jobDriver``
+  union) are ``if``/``then`` pairs; no member may be null;
+- the failures the linter words (the union, either/or pairs, whitespace, ``flag=``, null)
+  carry the linter's words as ``errorMessage``/``patternErrorMessage``, which
+  yaml-language-server shows instead of "Matches multiple schemas" or "Matches a
+  schema that is not allowed" (it ignores ``errorMessage`` on ``oneOf`` and ``not``,
+  so neither is used);
+- descriptions: botocore's documentation of each member (HTML, as plain text in
+  ``description`` and markdown in ``markdownDescription``, the hover), then jobspec's
+  notes (compiler/htmldoc.py);
 - a ``stacks.<name>`` section is checked as a partial spec: the same members and
   types, nothing required (the spec and its defaults fill the rest), no size bounds
   on mappings (they merge key by key).
@@ -43,12 +50,15 @@ import copy
 import re
 from typing import Any
 
-from compiler import schema as spec_schema_mod
+from compiler import htmldoc, schema as spec_schema_mod, sugar
 from compiler.model import RECURSIVE
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 _TYPES = {"string": "string", "integer": "integer", "boolean": "boolean", "dict": "object", "list": "array"}
 STACK_OVERRIDES = "StackOverrides"
+SENSITIVE = "Sensitive: stored as a Pulumi secret."
+NESTED_STACKS = ("stacks: inside a stack section or under defaults: is never read; write stacks: at the top level "
+                 "of the file")
 
 #: Python's (and so cerberus') ASCII classes, for patterns matched with ``re.ASCII``.
 _ASCII_CLASSES = {"w": "A-Za-z0-9_", "d": "0-9", "s": "\\t\\n\\x0B\\f\\r "}
@@ -119,7 +129,62 @@ def _add(out: dict[str, Any], condition: dict[str, Any]) -> None:
     out.setdefault("allOf", []).append(condition)
 
 
-def _convert(rules: dict[str, Any] | str) -> dict[str, Any]:
+def _describe(meta: dict[str, Any]) -> dict[str, str]:
+    """``description`` (plain text) and ``markdownDescription`` (the hover): AWS's words, then jobspec's notes."""
+    notes = [meta[key] for key in ("doc",) if meta.get(key)]
+    if meta.get("sensitive"):
+        notes.append(SENSITIVE)
+    html = meta.get("aws_doc")
+    text = ([htmldoc.to_text(html)] if html else []) + notes
+    markdown = ([htmldoc.to_markdown(html)] if html else []) + notes
+    if not text:
+        return {}
+    return {"description": "\n\n".join(text), "markdownDescription": "\n\n".join(markdown)}
+
+
+def _not_both(first: str, second: str, message: str) -> dict[str, Any]:
+    """``first`` may not be given with ``second``, reported at ``first`` with the linter's words.
+
+    An ``if``/``then`` rather than a ``not``: yaml-language-server words a failed ``not``
+    as "Matches a schema that is not allowed" whatever ``errorMessage`` says.
+    """
+    return {"if": {"required": [second]}, "then": {"properties": {first: False}, "errorMessage": message}}
+
+
+def _union(out: dict[str, Any], members: list[str], label: str) -> None:
+    """Exactly one of ``members``: worded as the linter's E1020 (compiler/validator.py), not as a ``oneOf``."""
+    union = f"{label} must have exactly one of {', '.join(members)}"
+    # "none": any one member satisfies it (a stack section drops this part: _partial).
+    out["anyOf"] = [{"required": [m], "errorMessage": f"{union} (has: none)"} for m in members]
+    for i, later in enumerate(members[1:], 1):
+        for earlier in members[:i]:
+            _add(out, _not_both(earlier, later, f"{union} (has: {earlier}, {later})"))
+
+
+def _no_whitespace(member: str | bool, label: str) -> dict[str, Any]:
+    """A flag mapping's text without whitespace (E2005), worded as the linter's."""
+    name = member if isinstance(member, str) else sugar.SPARK
+    return {"pattern": f"^[^{WHITESPACE[1:-1]}]*(?![\\s\\S])",
+            "patternErrorMessage": f"{label} contains whitespace, which the mapping form cannot quote; "
+                                   f"write {name} as one string instead"}
+
+
+def _glued_flags(rules: dict[str, Any], label: str) -> dict[str, Any]:
+    """``patternProperties`` for the ``flag=`` keys of a flags mapping: they take a value, never true/false (E2005).
+
+    The keys with entries of their own (``conf=``) are left to ``properties``: JSON Schema
+    applies a matching ``patternProperties`` to a key ``properties`` names too.
+    """
+    named = "|".join(k for k in rules.get("schema", {}) if k.endswith("="))  # flag keys: no regex syntax
+    pattern = (f"^(?!(?:{named})(?![\\s\\S]))" if named else "^") + "[\\s\\S]*=(?![\\s\\S])"
+    value = _convert(rules["allow_unknown"], f"a value of {label}")
+    message = (f"a flag of {label} written with '=' takes a value, not true or false: quote \"true\" to send "
+               "that text, or drop the '=' from the key for the bare flag")
+    _add(value, {"if": {"type": "boolean"}, "then": {"type": ["string", "array"], "errorMessage": message}})
+    return {pattern: value}
+
+
+def _convert(rules: dict[str, Any] | str, label: str = "this value") -> dict[str, Any]:
     if isinstance(rules, str):
         return {"$ref": f"#/definitions/{rules}"}
     out: dict[str, Any] = {}
@@ -130,9 +195,7 @@ def _convert(rules: dict[str, Any] | str) -> dict[str, Any]:
         out["type"] = mapped[0] if len(mapped) == 1 else mapped
     else:
         names = []
-    doc = rules.get("meta", {}).get("doc")
-    if doc:
-        out["description"] = doc
+    out.update(_describe(rules.get("meta", {})))
     if "allowed" in rules:
         out["enum"] = list(rules["allowed"])
     if "pattern" in rules:
@@ -155,33 +218,37 @@ def _convert(rules: dict[str, Any] | str) -> dict[str, Any]:
         out["maximum"] = rules["max"]
     if "schema" in rules:
         if "list" in names:
-            out["items"] = _convert(rules["schema"])
+            # An item of a flag's list is still "a value of sparkSubmitParameters"; of a member, "an item of it".
+            out["items"] = _convert(rules["schema"], label if label.startswith("a ") else f"an item of {label}")
         else:
-            out.update(_object(rules["schema"], rules.get("allow_unknown", False)))
+            out.update(_object(rules["schema"], rules.get("allow_unknown", False), label))
     if "keysrules" in rules:
-        key = _convert(rules["keysrules"])
+        key = _convert(rules["keysrules"], f"a key of {label}")
         key.pop("description", None)
+        key.pop("markdownDescription", None)
         out["propertyNames"] = {**key, "type": "string"}
     if "valuesrules" in rules:
-        out["additionalProperties"] = _convert(rules["valuesrules"])
+        out["additionalProperties"] = _convert(rules["valuesrules"], f"a value of {label}")
     if "exactly_one_of" in rules:
-        out["oneOf"] = [{"required": [m]} for m in rules["exactly_one_of"]]
+        _union(out, rules["exactly_one_of"], label)
+    if rules.get("compiles_to", {}).get("sugar") in sugar.EXPANDED and "allow_unknown" in rules:
+        out["patternProperties"] = _glued_flags(rules, label)
     if rules.get("nowhitespace"):
-        _add(out, {"not": {"type": "string", "pattern": WHITESPACE}})
+        _add(out, _no_whitespace(rules["nowhitespace"], label))
     if not types and not rules.get("nullable", False):
-        _add(out, {"not": {"type": "null"}})
-    if rules.get("meta", {}).get("sensitive"):
-        out.setdefault("description", "Sensitive: stored as a Pulumi secret.")
+        # Any value but null; a type list (not a `not`) so the editor can say it as the linter does.
+        _add(out, {"type": ["string", "number", "boolean", "object", "array"],
+                   "errorMessage": f"{label} is empty (null); give it a value or remove the key"})
     return out
 
 
-def _object(schema: dict[str, Any], allow_unknown: Any = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"properties": {name: _convert(rules) for name, rules in schema.items()}}
+def _object(schema: dict[str, Any], allow_unknown: Any = False, label: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {"properties": {name: _convert(rules, name) for name, rules in schema.items()}}
     required = [n for n, r in schema.items() if isinstance(r, dict) and r.get("required")]
     if required:
         out["required"] = required
     if isinstance(allow_unknown, dict):
-        out["additionalProperties"] = _convert(allow_unknown)
+        out["additionalProperties"] = _convert(allow_unknown, f"a value of {label}")
     elif not allow_unknown:
         out["additionalProperties"] = False
     pairs = []
@@ -190,8 +257,8 @@ def _object(schema: dict[str, Any], allow_unknown: Any = False) -> dict[str, Any
             pair = sorted([name, rules["excludes"]])
             if pair not in pairs:
                 pairs.append(pair)
-    for pair in pairs:
-        _add(out, {"not": {"required": pair}})
+    for first, second in pairs:
+        _add(out, _not_both(first, second, f"give either '{first}' or '{second}', not both"))
     return out
 
 
@@ -203,7 +270,7 @@ def _partial(node: dict[str, Any]) -> dict[str, Any]:
     every rule.
     """
     out = {k: v for k, v in node.items()
-           if k not in ("required", "oneOf", "minProperties", "maxProperties")}
+           if k not in ("required", "anyOf", "minProperties", "maxProperties")}
     if "properties" in out:
         out["properties"] = {name: _partial(sub) for name, sub in out["properties"].items()}
     if isinstance(out.get("additionalProperties"), dict):
@@ -220,7 +287,10 @@ def json_schema() -> dict[str, Any]:
     overrides = _partial(copy.deepcopy(top))
     stack_ref = {"$ref": f"#/definitions/{STACK_OVERRIDES}"}
     top["properties"]["stacks"]["additionalProperties"] = stack_ref
-    overrides["properties"]["stacks"]["additionalProperties"] = stack_ref
+    # Nothing reads a section's own stacks: (nor one under a _defaults.yaml's defaults:): known, never
+    # suggested, refused with a sentence (a bare "Property stacks is not allowed" would not say where it goes).
+    overrides["properties"]["stacks"] = {"doNotSuggest": True}
+    _add(overrides, {"properties": {"stacks": False}, "errorMessage": NESTED_STACKS})
     overrides["description"] = "Overrides for one stack, deep-merged over the spec: a partial spec."
     return {
         "$schema": DRAFT,
@@ -228,5 +298,5 @@ def json_schema() -> dict[str, Any]:
         "title": "jobspec: an EMR Serverless StartJobRun job spec",
         "type": "object",
         **top,
-        "definitions": {RECURSIVE: _convert(registry[RECURSIVE]), STACK_OVERRIDES: {"type": "object", **overrides}},
+        "definitions": {RECURSIVE: _convert(registry[RECURSIVE], "configuration"), STACK_OVERRIDES: {"type": "object", **overrides}},
     }

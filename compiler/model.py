@@ -14,6 +14,10 @@ The generated rules use these cerberus rules and our custom ones (see
 - ``pattern``: a *full* match (``re.fullmatch``), Java-like classes (``re.ASCII``) and
   ``.`` matching newlines so multi-line Hive queries pass ``.*\\S.*``;
 - ``exactly_one_of``: the one-of ``jobDriver`` union.
+
+Each rule's ``meta`` carries the model's documentation of the member (else of its
+shape) as ``aws_doc``, the HTML botocore ships; ``jobspec schema`` turns it into the
+editor's hover text (compiler/htmldoc.py). The linter never reads it.
 """
 
 from __future__ import annotations
@@ -106,6 +110,8 @@ def _rules(shape: Shape, registry: dict[str, dict[str, Any]], stack: tuple[str, 
             if member.serialization.get("location") == "uri":
                 continue  # applicationId is handled like the body members below
             member_rules = _rules(member, registry, inner)
+            if isinstance(member_rules, dict) and name in shape.member_documentation:
+                member_rules = _documented(member_rules, shape.member_documentation[name])
             if isinstance(member_rules, dict) and name in required:
                 member_rules = {**member_rules, "required": True}
             schema[name] = member_rules
@@ -118,7 +124,16 @@ def _rules(shape: Shape, registry: dict[str, dict[str, Any]], stack: tuple[str, 
         raise ValueError(f"unsupported shape type {kind!r} for {shape.name}")
     if meta.get("sensitive"):
         rules["meta"] = {"sensitive": True}
+    if shape.documentation:
+        rules["meta"] = {**rules.get("meta", {}), "aws_doc": shape.documentation}
     return rules
+
+
+def _documented(rules: dict[str, Any], html: str) -> dict[str, Any]:
+    """``rules`` with the model's documentation of the member that uses them (over its shape's)."""
+    if not html:
+        return rules
+    return {**rules, "meta": {**rules.get("meta", {}), "aws_doc": html}}
 
 
 def shape_rules(shape: Shape) -> dict[str, Any]:
@@ -138,6 +153,7 @@ def request_schema() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     top = _rules(shape, registry, ())
     schema = dict(top["schema"])
     app = _string_rules(shape.members["applicationId"])
+    app = _documented(app, shape.member_documentation.get("applicationId", ""))
     schema = {"applicationId": {**app, "required": True}, **schema}
     return schema, registry
 

@@ -83,8 +83,15 @@ def _rules(shape: Shape) -> dict[str, Any]:
     if shape.type_name == "timestamp":
         return {"type": "string"}  # the date-time itself: compiler.schedule_rules (E4007)
     if shape.type_name == "structure":
-        return {"type": "dict", "schema": {spec_name(name): _rules(member) for name, member in shape.members.items()}}
+        return {"type": "dict", "schema": {spec_name(name): _with_doc(_rules(member), shape, name)
+                                           for name, member in shape.members.items()}}
     return model.shape_rules(shape)
+
+
+def _with_doc(rules: dict[str, Any], parent: Shape, name: str) -> dict[str, Any]:
+    """The scheduler model's documentation of member ``name`` of ``parent`` as the rules' ``aws_doc``."""
+    html = parent.member_documentation.get(name)
+    return {**rules, "meta": {**rules.get("meta", {}), "aws_doc": html}} if html else rules
 
 
 @functools.lru_cache(maxsize=1)
@@ -92,7 +99,7 @@ def schedule_rules() -> dict[str, Any]:
     """The cerberus rules of ``schedule:`` (``expression`` and ``roleArn`` are required by schedule_rules)."""
     schema = {}
     for key, (path, doc) in MEMBERS.items():
-        rules = _rules(shape_at(path))
+        rules = _with_doc(_rules(shape_at(path)), shape_at(path[:-1]), path[-1])
         schema[key] = {**rules, "meta": {**rules.get("meta", {}), "doc": doc}}
     return {"type": "dict", "schema": schema,
             "meta": {"doc": "Start the job on a schedule (EventBridge Scheduler) instead of once at deploy. "

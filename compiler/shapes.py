@@ -60,6 +60,17 @@ class Shape:
         return {name: _shape(ref["shape"], _hashable(ref), self.service) for name, ref in self._definition.get("members", {}).items()}
 
     @property
+    def documentation(self) -> str:
+        """The shape's own documentation (HTML, as the model writes it); empty when it has none."""
+        return self._definition.get("documentation", "")
+
+    @functools.cached_property
+    def member_documentation(self) -> dict[str, str]:
+        """Each member's documentation where the structure gives one (HTML; the member's own words)."""
+        return {name: ref["documentation"] for name, ref in self._definition.get("members", {}).items()
+                if ref.get("documentation")}
+
+    @property
     def required_members(self) -> list[str]:
         return list(self._definition.get("required", []))
 

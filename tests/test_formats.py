@@ -232,6 +232,7 @@ INVALID = {
     "no job driver": ("E1020", HEAD + "jobDriver: {}\n"),
     "both applicationId and application": ("E1003", SPARK + "application: etl\n"),
     "whitespace in a spark flag value": ("E2005", SPARK + "    sparkSubmitParameters:\n      conf:\n        a: b c\n"),
+    "a flag written with = given true": ("E2005", SPARK + "    sparkSubmitParameters:\n      archives=: true\n"),
     "whitespace in a spark conf key": ("E2005", SPARK + "    sparkSubmitParameters:\n      conf:\n        \"a b\": c\n"),
     "whitespace in a hiveconf value": ("E2005", HEAD + (
         "jobDriver:\n  hive:\n    query: s3://b/q.sql\n    parameters:\n      hiveconf: {a: b c}\n")),
@@ -262,10 +263,6 @@ LINTER_ONLY = {
     "spark parameters mapping that compiles to an empty string": (
         "E2006", SPARK + "    sparkSubmitParameters:\n      verbose: false\n",
         "the length and pattern of the compiled string are not properties of the mapping"),
-    "a flag written with = given true": (
-        "E2005", SPARK + "    sparkSubmitParameters:\n      archives=: true\n",
-        "the JSON Schema is generated from the cerberus schema, which gives every flag the same rules; "
-        "the = spelling is checked when the mapping is compiled"),
     "password in plain text": (
         "E3001", SPARK + "configurationOverrides:\n  applicationConfiguration:\n    - classification: x\n"
         "      properties: {javax.jdo.option.ConnectionPassword: hunter2}\n",
