@@ -138,29 +138,28 @@ def test_pr_workflow_diffs_each_stack_against_the_base_branch_in_its_own_folder(
 
 
 def test_pr_workflow_posts_every_stacks_diff_in_one_comment():
-    """A comment per stack would each replace the last (``--edit-last``): one job gathers them after the matrix."""
+    """A comment per stack would each replace the last: one job gathers them after the matrix."""
     workflow = load(REPO / ".github" / "workflows" / "pr.yml")
     (upload,) = [s for s in job_steps(workflow, "review") if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert upload["with"] == {"name": "diff-${{ matrix.stack }}", "path": "diff-${{ matrix.stack }}.md"}
+    assert upload["if"] == "${{ !cancelled() && steps.diff.outcome == 'success' }}"
     assert any('> "diff-$STACK.md"' in s.get("run", "") for s in job_steps(workflow, "review"))
     comment = workflow["jobs"]["comment"]
     assert comment["needs"] == "review" and comment["if"].startswith("${{ !cancelled() && ")
     (download,) = [s for s in comment["steps"] if s.get("uses", "").startswith("actions/download-artifact@")]
     assert download["with"] == {"pattern": "diff-*", "merge-multiple": True}
     (post,) = [s["run"] for s in comment["steps"] if "run" in s]
-    assert "gh pr comment \"$PR\" --body-file diff.md" in post
+    assert post.splitlines()[-1] == 'bash tools/pr_comment.sh "$PR" diff.md'
 
 
 def test_the_comment_joins_the_stacks_diffs_and_posts_nothing_when_no_stack_got_to_its_diff(tmp_path):
-    """The comment step, run by bash with ``gh`` replaced by a stub that records what it would post."""
+    """The comment step, run by bash with tools/pr_comment.sh (tests/test_pr_comment.py) replaced by a stub."""
     comment = load(REPO / ".github" / "workflows" / "pr.yml")["jobs"]["comment"]
     (post,) = [s["run"] for s in comment["steps"] if "run" in s]
-    stub = tmp_path / "bin" / "gh"
+    stub = tmp_path / "tools" / "pr_comment.sh"
     stub.parent.mkdir()
-    # gh pr comment PR --body-file FILE [--edit-last]: no comment to edit yet, so the step posts a new one.
-    stub.write_text('#!/bin/bash\n[ "$6" = "--edit-last" ] && exit 1\ncp "$5" posted.md\n')
-    stub.chmod(0o755)
-    env = {"PATH": f"{stub.parent}:/usr/bin:/bin", "PR": "7"}
+    stub.write_text('[ "$1" = 7 ] && cp "$2" posted.md\n')
+    env = {"PATH": "/usr/bin:/bin", "PR": "7"}
 
     def step() -> subprocess.CompletedProcess:
         return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", post], cwd=tmp_path, env=env,
@@ -216,30 +215,32 @@ def test_main_workflow_recovers_an_interrupted_deploy_before_pulumi_up_with_the_
 
 # -- the stacks as a matrix ----------------------------------------------------------------------------
 
-MATRIX_JOBS = {"pr.yml": "review", "main.yml": "up"}
+MATRIX_JOBS = [("main.yml", "up"), ("pr.yml", "preview"), ("pr.yml", "review")]
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX_JOBS))
-def test_each_workflow_runs_a_job_per_stack_from_the_list_jobspec_stacks_checked(name):
+@pytest.mark.parametrize(("name", "job"), MATRIX_JOBS)
+def test_each_workflow_runs_a_job_per_stack_from_the_list_jobspec_stacks_checked(name, job):
     workflow = load(REPO / ".github" / "workflows" / name)
     assert workflow["env"]["STACKS"] == "${{ vars.JOBSPEC_STACKS || vars.JOBSPEC_STACK || 'prod' }}"
     stacks = workflow["jobs"]["stacks"]
     (step,) = [s for s in stacks["steps"] if s.get("id") == "stacks"]
     assert stacks["outputs"] == {"matrix": "${{ steps.stacks.outputs.matrix }}"}
-    assert words_after("jobspec", step["run"]) == [["stacks", "$STACKS"], ["stacks", "--format", "json", "$STACKS"]]
-    per_stack = workflow["jobs"][MATRIX_JOBS[name]]
+    assert words_after("jobspec", step["run"]) == [["stacks", "${stacks[@]}"],
+                                                   ["stacks", "--format", "json", "${stacks[@]}"]]
+    per_stack = workflow["jobs"][job]
     assert per_stack["needs"] == "stacks"
     assert per_stack["strategy"]["matrix"] == {"include": "${{ fromJSON(needs.stacks.outputs.matrix) }}"}
     assert per_stack["env"] == {"STACK": "${{ matrix.stack }}", "SPECS": "${{ matrix.specs }}"}
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX_JOBS))
-def test_every_stack_command_of_a_matrix_job_names_its_stack(name):
-    scripts = [s["run"] for s in job_steps(load(REPO / ".github" / "workflows" / name), MATRIX_JOBS[name]) if "run" in s]
+@pytest.mark.parametrize(("name", "job"), MATRIX_JOBS)
+def test_every_stack_command_of_a_matrix_job_names_its_stack(name, job):
+    scripts = [s["run"] for s in job_steps(load(REPO / ".github" / "workflows" / name), job) if "run" in s]
     calls = [args for script in scripts for args in words_after("jobspec", script)]
-    assert calls and all(args[args.index("--stack") + 1] == "$STACK" for args in calls)
-    pulumi = [line for script in scripts for line in script.splitlines() if line.startswith("pulumi ")]
-    assert pulumi and all('--stack "$STACK"' in line for line in pulumi)
+    pulumi = [line.strip() for script in scripts for line in script.splitlines() if line.strip().startswith("pulumi ")]
+    assert calls or pulumi
+    assert all(args[args.index("--stack") + 1] == "$STACK" for args in calls)
+    assert all('--stack "$STACK"' in line for line in pulumi)
 
 
 def _stacks_step(tmp_path: Path, stack_files: dict[str, str], stacks: str) -> tuple[subprocess.CompletedProcess, str]:
