@@ -98,6 +98,12 @@ def test_actionlint_with_shellcheck_finds_nothing_in_any_workflow(actionlint, py
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
 
 
+def test_shellcheck_finds_nothing_in_the_scripts_the_workflows_and_make_run(py_tools):
+    scripts = ["tools/ensure-pulumi.sh", "tools/pr_comment.sh", ".ci/run"]
+    proc = subprocess.run([py_tools / "shellcheck", *scripts], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+
+
 def test_zizmor_offline_finds_nothing_in_any_workflow(py_tools):
     proc = subprocess.run([py_tools / "zizmor", "--offline", "--no-progress", "--format", "json", *workflow_files()],
                           cwd=REPO, capture_output=True, text=True, timeout=300, env={**os.environ, "NO_COLOR": "1"})

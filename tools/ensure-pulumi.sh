@@ -54,6 +54,7 @@ fi
 # 2. Our pinned build.
 # Build flags as in Pulumi's release build (.goreleaser.yml): pure-Go os/user,
 # grpc without x/net/trace, stripped, reproducible paths.
+# shellcheck disable=SC2054  # the comma separates the build tags in one argument
 build_flags=(-trimpath -tags osusergo,grpcnotrace)
 # Anything that should force a rebuild when it changes goes into the stamp.
 recipe="v1 ${build_flags[*]} -ldflags=-s,-w,-X,version.Version"
