@@ -11,8 +11,9 @@
 # put first on PATH. Cheap to call again: an up-to-date build is reused.
 #
 # Environment:
-#   ENSURE_PULUMI_IGNORE_PATH=1  build/use the pinned copy even if a `pulumi`
-#                                is already on PATH.
+#   ENSURE_PULUMI_IGNORE_PATH=1  build/use the pinned copy even if the pinned
+#                                version of `pulumi` is already on PATH (a
+#                                `pulumi` of any other version is never used).
 #   GO                           the go command to use (default: `go` on PATH,
 #                                else /usr/local/go/bin/go).
 set -euo pipefail
@@ -27,30 +28,33 @@ host_mod="$repo_root/tools/pulumi/language-python"
 bin_dir="$repo_root/.tools/pulumi/bin"
 stamp="$bin_dir/.stamp"
 
-# 1. Already installed on PATH (e.g. a developer's own Pulumi)? Use that one.
+# The pinned CLI version: the one tools/pulumi/go.mod requires (read without Go, so a cached
+# build and the check below need no toolchain).
+pinned=$(sed -n 's|^[[:space:]]*github.com/pulumi/pulumi/pkg/v3 \(v[^[:space:]]*\).*|\1|p' "$cli_mod/go.mod")
+[ -n "$pinned" ] || die "no github.com/pulumi/pulumi/pkg/v3 requirement in $cli_mod/go.mod"
+
+# 1. Already installed on PATH (e.g. a developer's own Pulumi)? Use it only when it is the
+#    pinned version: GitHub's runner images, for one, carry whatever Pulumi was current.
 if [ "${ENSURE_PULUMI_IGNORE_PATH:-0}" != 1 ] \
     && found=$(command -v pulumi 2>/dev/null) \
     && command -v pulumi-language-python >/dev/null 2>&1; then
     found_dir=$(cd "$(dirname "$found")" && pwd)
     # Our own build dir on PATH still goes through the up-to-date check below.
     if [ "$found_dir" != "$bin_dir" ]; then
-        log "using pulumi found on PATH: $found"
-        printf '%s\n' "$found_dir"
-        exit 0
+        found_version=$(PULUMI_SKIP_UPDATE_CHECK=true "$found" version 2>/dev/null) || found_version=""
+        if [ "$found_version" = "$pinned" ]; then
+            log "using pulumi $pinned found on PATH: $found"
+            printf '%s\n' "$found_dir"
+            exit 0
+        fi
+        log "not using pulumi on PATH ($found is ${found_version:-of unknown version}, the pin is $pinned)"
     fi
 fi
 
 # 2. Our pinned build.
-GO=${GO:-}
-if [ -z "$GO" ]; then
-    if command -v go >/dev/null 2>&1; then GO=go
-    elif [ -x /usr/local/go/bin/go ]; then GO=/usr/local/go/bin/go
-    else die "no Go toolchain found (put go on PATH or set GO=/path/to/go)"
-    fi
-fi
-
 # Build flags as in Pulumi's release build (.goreleaser.yml): pure-Go os/user,
 # grpc without x/net/trace, stripped, reproducible paths.
+# shellcheck disable=SC2054  # the comma separates the build tags in one argument
 build_flags=(-trimpath -tags osusergo,grpcnotrace)
 # Anything that should force a rebuild when it changes goes into the stamp.
 recipe="v1 ${build_flags[*]} -ldflags=-s,-w,-X,version.Version"
@@ -79,6 +83,14 @@ if up_to_date; then
     log "up to date: $bin_dir"
 else
     rm -f "$stamp"
+    GO=${GO:-}
+    if [ -z "$GO" ]; then
+        if command -v go >/dev/null 2>&1; then GO=go
+        elif [ -x /usr/local/go/bin/go ]; then GO=/usr/local/go/bin/go
+        else die "no Go toolchain found (put go on PATH or set GO=/path/to/go)"
+        fi
+    fi
+
     sdk_version_var=github.com/pulumi/pulumi/sdk/v3/go/common/version.Version
 
     cli_version=$(cd "$cli_mod" && "$GO" list -m -f '{{.Version}}' github.com/pulumi/pulumi/pkg/v3)
