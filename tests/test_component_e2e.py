@@ -80,10 +80,10 @@ def urn(stack: str, project: str, *types: str, name: str) -> str:
 
 
 def tree(ws) -> list[tuple[str, str | None]]:
-    """(urn, parent) of every resource in state but the stack and providers, in state order."""
+    """(urn, parent) of every resource in state but the stack and providers, sorted (siblings are made in parallel)."""
     resources = ws.export()["deployment"]["resources"]
-    return [(r["urn"], r.get("parent")) for r in resources
-            if not r["type"].startswith("pulumi:providers:") and r["type"] != "pulumi:pulumi:Stack"]
+    return sorted((r["urn"], r.get("parent")) for r in resources
+                  if not r["type"].startswith("pulumi:providers:") and r["type"] != "pulumi:pulumi:Stack")
 
 
 def steps(ws) -> list[tuple[str, str]]:
@@ -111,7 +111,7 @@ def test_the_readme_example_declares_every_job_under_the_component_under_its_par
     app, _, ws = make(tmp_path, endpoint, "readme", readme_example())
     ws.run("up", "--yes", "--skip-preview")
     platform, jobspecs = "acme:index:DataPlatform", COMPONENT
-    assert tree(ws) == [
+    assert tree(ws) == sorted([
         (urn("dev", "readme", platform, name="data-platform"), urn("dev", "readme", "pulumi:pulumi:Stack",
                                                                       name="readme-dev")),
         (urn("dev", "readme", platform, jobspecs, name="emr-jobs"), urn("dev", "readme", platform,
@@ -120,7 +120,7 @@ def test_the_readme_example_declares_every_job_under_the_component_under_its_par
          urn("dev", "readme", platform, jobspecs, name="emr-jobs")),
         (urn("dev", "readme", platform, jobspecs, JOBRUN, name="etl"),
          urn("dev", "readme", platform, jobspecs, name="emr-jobs")),
-    ]
+    ])
     (run,) = endpoint.job_runs(app)
     jobs = ws.outputs()["jobs"]
     assert jobs == {"etl": {"arn": jobs["etl"]["arn"], "jobRunId": run["jobRunId"], "state": "SUCCESS"}}

@@ -65,7 +65,9 @@ class World:
         return {r.region for r in self.endpoint.requests[mark:]}
 
     def schedules(self, region: str) -> list[str]:
-        return [s["Name"] for s in self.endpoint.client("scheduler", region).list_schedules()["Schedules"]]
+        """This stack's schedules in ``region`` (moto's backends are shared by every endpoint of the test process)."""
+        listed = self.endpoint.client("scheduler", region).list_schedules(NamePrefix=f"{STACK}-")["Schedules"]
+        return [s["Name"] for s in listed]
 
     def leave_pending_create(self, job: str) -> dict:
         """The state a killed ``up`` leaves: ``job``'s run out of the resources, its create pending; returns the run.
