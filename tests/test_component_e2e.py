@@ -1,9 +1,9 @@
 """``JobSpecs`` (providers/component.py) inside a team's own Pulumi program, through the real engine.
 
-Three programs, each its own stack against one local endpoint: the README's example
-as written there; a program with a resource of its own that the jobs depend on, under
-a parent, protected; and a stack that ran jobspec's own ``__main__.py`` and moves to
-the README's program.
+Programs of a team's own, each its own stack against one local endpoint: the README's
+example as written there; a program with a resource of its own that the jobs depend
+on, under a parent, protected; a stack that ran jobspec's own ``__main__.py`` and moves
+to the README's program; and ``declare_jobs`` with resource options, the level below.
 """
 
 from __future__ import annotations
@@ -205,3 +205,18 @@ def test_a_job_renamed_while_its_stack_moves_into_the_component_keeps_its_run(tm
     ws.run("up", "--yes", "--skip-preview")
     assert endpoint.job_runs(app) == [run]
     assert [r["id"] for r in ws.resources()] == [run["jobRunId"]]
+
+
+def test_declare_jobs_gives_its_options_to_every_resource_it_declares(tmp_path, endpoint):
+    program = ("import pulumi\n\nfrom providers.program import declare_jobs\n\n"
+               "team = pulumi.ComponentResource('acme:index:Team', 'data')\n"
+               "declare_jobs('jobspecs', pulumi.get_stack(), opts=pulumi.ResourceOptions(parent=team, protect=True))\n")
+    app, _, ws = make(tmp_path, endpoint, "low", program)
+    ws.run("up", "--yes", "--skip-preview")
+    team = urn("dev", "low", "acme:index:Team", name="data")
+    assert sorted((r["urn"], r["parent"], r.get("protect")) for r in ws.export()["deployment"]["resources"]
+                  if r["type"] in (JOBRUN, SCHEDULE)) == [
+        (urn("dev", "low", "acme:index:Team", JOBRUN, name="etl"), team, True),
+        (urn("dev", "low", "acme:index:Team", SCHEDULE, name="nightly"), team, True),
+    ]
+    assert [r["state"] for r in endpoint.job_runs(app)] == ["SUCCESS"]
