@@ -1,8 +1,9 @@
 """The EMR Serverless (and EventBridge Scheduler) clients: one per provider process, made on first use, never pickled.
 
-Endpoint and region come from boto3's standard resolution (``AWS_REGION``,
-``AWS_ENDPOINT_URL_EMR_SERVERLESS``, ``AWS_ENDPOINT_URL_SCHEDULER``, profiles), with the stack's ``aws:region`` as
-a fallback pulumi-aws users already set. Retries are botocore's standard mode:
+The region is the stack's ``aws:region`` first, then boto3's chain (``AWS_REGION``,
+``AWS_DEFAULT_REGION``, the profile's), as pulumi-aws resolves it, so one stack's jobs and
+its pulumi-aws resources land in one region. The endpoint is boto3's own
+(``AWS_ENDPOINT_URL_EMR_SERVERLESS``, ``AWS_ENDPOINT_URL_SCHEDULER``). Retries are botocore's standard mode:
 throttling, 5xx, connection errors and read timeouts are retried with backoff, and
 ``JOBSPEC_AWS_MAX_ATTEMPTS`` (default 5) bounds the attempts per call, the first one
 included (botocore's ``total_max_attempts``, as ``AWS_MAX_ATTEMPTS`` counts them).
@@ -57,7 +58,7 @@ def scheduler_client(region: str | None = None, attempts: int | None = None) -> 
 
 
 def client(service: str, region: str | None = None, attempts: int | None = None) -> Any:
-    """The process's client of ``service``; ``region`` only when boto3 finds none itself.
+    """The process's client of ``service`` in ``region`` (the stack's ``aws:region``), else boto3's region.
 
     ``attempts`` bounds the attempts per call (default ``MAX_ATTEMPTS``).
 
@@ -77,8 +78,9 @@ def client(service: str, region: str | None = None, attempts: int | None = None)
             import boto3
 
             session = boto3.session.Session()
-            # AWS_REGION is what the AWS CLI v2 and SDKs set; older botocore reads only AWS_DEFAULT_REGION.
-            resolved = session.region_name or os.environ.get("AWS_REGION") or region
+            # The stack's region first, as pulumi-aws. AWS_REGION is what the AWS CLI v2 and SDKs set, ahead of
+            # AWS_DEFAULT_REGION; older botocore reads only AWS_DEFAULT_REGION (and the profile's region).
+            resolved = region or os.environ.get("AWS_REGION") or session.region_name
             if not resolved:  # an empty AWS_REGION (an unset CI variable) would make a host name of ".."
                 from botocore.exceptions import NoRegionError
                 raise NoRegionError()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -27,6 +28,7 @@ import pulumi
 
 from compiler import collector, stacks
 from compiler.compile import references
+from compiler.document import Document
 from compiler.findings import Finding
 from compiler.formatters import text
 from compiler.schedule_model import is_scheduled, runs_now
@@ -57,7 +59,8 @@ def _client_for(region: str | None) -> Callable[[], Any]:
 def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None = None,
                  infra: Infra | None = None, allow_empty: bool = False, region: str | None = None,
                  check_service: bool = True, defer_service_check: bool = False,
-                 schedules: dict[str, Any] | None = None) -> dict[str, JobRun]:
+                 schedules: dict[str, Any] | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> dict[str, JobRun]:
     """Lint and compile every spec for ``stack``; declare one JobRun each. Raises RunError on findings.
 
     Every spec is checked (and, with ``check_service``, each application read from the
@@ -71,6 +74,33 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
     almost no wall time. An update always reads them first.
 
     A scheduled spec's ``Schedule`` goes into ``schedules`` (when given).
+
+    ``opts`` (parent, depends_on, protect, providers...) go to every ``JobRun`` and
+    ``Schedule`` declared, with each one's own aliases added (earlier names; under a
+    parent, also the top-level resource jobspec's program declared: providers/resource.py).
+    The resource options of a program's own resources (``infra``) are the caller's.
+    """
+    checked = check_jobs(specs, stack, overrides, infra, allow_empty, region, check_service, defer_service_check)
+    return declare_checked(checked, stack, schedules, opts)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Specs that passed ``check_jobs``: ready to be declared (``declare_checked``)."""
+
+    documents: list[Document]
+    infra: Infra
+    #: The deferred service check, still running (``defer_service_check``), or None.
+    later: concurrent.futures.Future | None
+
+
+def check_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None = None,
+               infra: Infra | None = None, allow_empty: bool = False, region: str | None = None,
+               check_service: bool = True, defer_service_check: bool = False) -> Checked:
+    """``declare_jobs``' checks, declaring nothing: RunError with every finding, else the specs to declare.
+
+    The ``JobSpecs`` component (providers/component.py) runs them before it registers
+    itself, so a failed check leaves no trace of it either.
     """
     # lexists: a path too long or under a folder that cannot be entered is the linter's to report (E0009).
     if not os.path.lexists(specs):
@@ -97,18 +127,25 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
         _report(_outcome(preflight.check(result.documents, findings, _client_for(region))), unresolved)
     else:
         _report(findings, unresolved)
+    return Checked(result.documents, infra, later)
+
+
+def declare_checked(checked: Checked, stack: str, schedules: dict[str, Any] | None = None,
+                    opts: pulumi.ResourceOptions | None = None) -> dict[str, JobRun]:
+    """The JobRun (and Schedule) of each checked spec, with ``opts``; see ``declare_jobs``."""
     jobs: dict[str, JobRun] = {}
-    for name, (doc, body) in compile_jobs(result.documents, infra.resolver()).items():
+    for name, (doc, body) in compile_jobs(checked.documents, checked.infra.resolver()).items():
         if is_scheduled(doc.data):
-            declared = schedule_resource.declare(name, doc, body, stack)
+            declared = schedule_resource.declare(name, doc, body, stack, opts)
             if schedules is not None:
                 schedules[name] = declared
         if not runs_now(doc.data):
             continue
         jobs[name] = JobRun(name, body, spec_file=doc.file, deploy=doc.data.get("deploy"), rerun=doc.data.get("rerun"),
-                            token_given="clientToken" in doc.data, previous_names=doc.data.get("previousNames"))
-    if later is not None:
-        _after(later)
+                            token_given="clientToken" in doc.data, previous_names=doc.data.get("previousNames"),
+                            opts=opts)
+    if checked.later is not None:
+        _after(checked.later)
     return jobs
 
 
@@ -160,7 +197,7 @@ def _after(later: concurrent.futures.Future) -> None:
         _fail(sorted(findings))
 
 
-def _job_outputs(jobs: dict[str, JobRun]) -> pulumi.Output:
+def job_outputs(jobs: dict[str, JobRun]) -> pulumi.Output:
     """The ``jobs`` stack output, ``{name: {arn, jobRunId, state}}``, warning of runs that ended badly.
 
     One Output over every job rather than one export and one apply per job: each
@@ -210,6 +247,6 @@ def main() -> None:
     jobs = declare_jobs(specs, stack, _overrides(config), infra,
                         allow_empty=bool(config.get_bool("allowEmpty")), region=region,
                         defer_service_check=pulumi.runtime.is_dry_run(), schedules=schedules)
-    pulumi.export("jobs", _job_outputs(jobs))
+    pulumi.export("jobs", job_outputs(jobs))
     if schedules:
         pulumi.export("schedules", schedule_resource.outputs(schedules))

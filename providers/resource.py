@@ -39,6 +39,26 @@ def with_secrets(body: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def with_aliases(name: str, previous_names: Optional[list[str]],
+                 opts: Optional[pulumi.ResourceOptions]) -> Optional[pulumi.ResourceOptions]:
+    """``opts`` (the caller's, kept as given) plus the aliases that keep a job's resource the same resource.
+
+    Earlier names of the job (``previousNames``) are the same resource: a rename is not
+    a delete plus a create. A job declared under a parent (the ``JobSpecs`` component,
+    providers/component.py) is also the resource jobspec's own program declared at the
+    top of the stack, under this name or an earlier one, so moving a stack's jobs into a
+    component replaces nothing. Nothing is added for a job at the top level without
+    earlier names: each alias costs the SDK work per resource.
+    """
+    earlier = list(previous_names or [])
+    aliases = [pulumi.Alias(name=old) for old in earlier]
+    if opts is not None and opts.parent is not None:
+        aliases += [pulumi.Alias(name=n, parent=pulumi.ROOT_STACK_RESOURCE) for n in (name, *earlier)]
+    if not aliases:
+        return opts
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=aliases))
+
+
 class JobRun(Resource, module="emrserverless", name="JobRun"):
     """A started job run; replaced (restarted) whenever its request body changes."""
 
@@ -55,10 +75,7 @@ class JobRun(Resource, module="emrserverless", name="JobRun"):
         # clientTokenGiven only when true: state written before it existed then reads the same.
         props[META] = {"jobName": name, "specFile": spec_file, "deploy": deploy or {}, "rerun": rerun,
                        "fingerprints": fingerprints(name, body), "clientTokenGiven": True if token_given else None}
-        if previous_names:
-            # Earlier names of this job are the same resource: a rename is not a delete plus a create.
-            aliases = [pulumi.Alias(name=old) for old in previous_names]
-            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=aliases))
+        opts = with_aliases(name, previous_names, opts)
         for key in ATTRIBUTES:
             props.setdefault(key, None)
         super().__init__(JobRunProvider(), name, props, opts)

@@ -11,6 +11,7 @@ from compiler.compile import fingerprints
 from compiler.document import Document
 from compiler.findings import dotted
 from compiler.schedule import create_schedule_request, target_input
+from providers.resource import with_aliases
 from providers.schedule import META, ScheduleProvider
 
 
@@ -48,18 +49,17 @@ class Schedule(Resource, module="scheduler", name="Schedule"):
         shown = {k: v for k, v in body.items() if k != "clientToken"}
         props[META] = {"jobName": name, "specFile": spec_file, "body": fingerprinted(name, shown)}
         props.setdefault("Arn", None)
-        if previous_names:
-            aliases = [pulumi.Alias(name=old) for old in previous_names]
-            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=aliases))
+        opts = with_aliases(name, previous_names, opts)
         super().__init__(ScheduleProvider(), name, props, opts)
         self.spec_file = spec_file
 
 
-def declare(name: str, doc: Document, body: dict[str, Any], stack: str) -> Schedule:
-    """The Schedule of one scheduled spec whose (resolved) StartJobRun body is ``body``."""
+def declare(name: str, doc: Document, body: dict[str, Any], stack: str,
+            opts: Optional[pulumi.ResourceOptions] = None) -> Schedule:
+    """The Schedule of one scheduled spec whose (resolved) StartJobRun body is ``body``, with resource options ``opts``."""
     plain = {k: v for k, v in body.items() if not isinstance(v, pulumi.Output)}
     request = create_schedule_request(doc, plain, stack)
-    return Schedule(name, request, body, spec_file=doc.file, previous_names=doc.data.get("previousNames"))
+    return Schedule(name, request, body, spec_file=doc.file, previous_names=doc.data.get("previousNames"), opts=opts)
 
 
 def outputs(schedules: dict[str, Schedule]) -> pulumi.Output:

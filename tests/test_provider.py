@@ -256,18 +256,32 @@ def test_numbers_arrive_as_doubles_from_the_engine_and_are_read_as_integers():
     assert type(coerced["retryPolicy"]["maxAttempts"]) is int
 
 
-def test_region_falls_back_to_the_stacks_aws_region_config(monkeypatch):
-    # pulumi-aws users set `aws:region`; boto3's own resolution (env, profile) wins when present.
+def test_the_stacks_aws_region_wins_over_the_environment_as_with_pulumi_aws(monkeypatch):
     from pulumi.dynamic import ConfigureRequest
     from pulumi.dynamic.config import Config
-    for var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_REGION", "ap-southeast-2")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-2")
     provider = JobRunProvider()
     provider.configure(ConfigureRequest(Config({"aws:region": "eu-west-1"}, "jobspec")))
     assert provider._client().meta.region_name == "eu-west-1"
+
+
+def test_without_aws_region_config_the_region_is_boto3s_aws_region_then_default_then_profile(monkeypatch, tmp_path):
+    from pulumi.dynamic import ConfigureRequest
+    from pulumi.dynamic.config import Config
+    profile = tmp_path / "config"
+    profile.write_text("[default]\nregion = sa-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(profile))
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    provider = JobRunProvider()
+    provider.configure(ConfigureRequest(Config({}, "jobspec")))
     monkeypatch.setenv("AWS_REGION", "ap-southeast-2")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ca-central-1")
     assert provider._client().meta.region_name == "ap-southeast-2"
+    monkeypatch.delenv("AWS_REGION")
+    assert provider._client().meta.region_name == "ca-central-1"
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    assert provider._client().meta.region_name == "sa-east-1"
 
 
 def test_reads_of_runs_not_ended_list_them_once_and_read_none_alone(tmp_path, app, aws_env):

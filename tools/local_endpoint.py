@@ -31,10 +31,20 @@ class Request:
     method: str
     path: str
     body: Any
+    #: The region the client signed the request for (moto keeps each region's resources apart).
+    region: str = ""
 
 
 #: StartJobRun: ``POST /applications/{applicationId}/jobruns``.
 _START_JOB_RUN = re.compile(r"^/applications/([^/]+)/jobruns$")
+#: The credential scope of a SigV4 ``Authorization`` header: ``Credential=KEY/DATE/REGION/SERVICE/aws4_request``.
+_SIGNED_REGION = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/")
+
+
+def signed_region(environ: dict) -> str:
+    """The region a request was signed for ("" when unsigned)."""
+    found = _SIGNED_REGION.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return found.group(1) if found else ""
 
 
 class _Recorder:
@@ -55,7 +65,7 @@ class _Recorder:
     def __init__(self, app: Callable, log: list[Request], lock: threading.Lock, idempotent: bool = False) -> None:
         self.app, self.log, self.lock = app, log, lock
         self.idempotent = idempotent
-        self._started: dict[tuple[str, str], tuple[str, list, bytes]] = {}
+        self._started: dict[tuple[str, str, str], tuple[str, list, bytes]] = {}
         self._start_lock = threading.Lock()
         #: Called with (applicationId, jobRunId) of each run moto starts (LocalEndpoint.new_runs).
         self.new_run_state: Callable[[str, str], None] | None = None
@@ -70,7 +80,7 @@ class _Recorder:
             body = raw.decode("utf-8", "replace")
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         with self.lock:
-            self.log.append(Request(method, path, body))
+            self.log.append(Request(method, path, body, signed_region(environ)))
         match = _START_JOB_RUN.match(path) if method == "POST" else None
         token = body.get("clientToken") if isinstance(body, dict) else None
         if not match:
@@ -80,7 +90,7 @@ class _Recorder:
             start_response(status, headers)
             return [payload]
         with self._start_lock:
-            key = (match.group(1), token)
+            key = (signed_region(environ), match.group(1), token)  # each region is a service of its own
             if key not in self._started:
                 response = self._start(environ, match.group(1))
                 if not response[0].startswith("2"):
@@ -168,9 +178,9 @@ class LocalEndpoint:
     def __exit__(self, *exc: Any) -> None:
         self.stop()
 
-    def client(self, service: str = "emr-serverless") -> Any:
+    def client(self, service: str = "emr-serverless", region: str = REGION) -> Any:
         import boto3
-        return boto3.client(service, endpoint_url=self.url, region_name=REGION,
+        return boto3.client(service, endpoint_url=self.url, region_name=region,
                             aws_access_key_id=ACCESS_KEY, aws_secret_access_key=ACCESS_KEY)
 
     def scheduler(self) -> Any:
@@ -211,11 +221,11 @@ class LocalEndpoint:
         self._backend().applications[application_id].state = state
 
     @staticmethod
-    def _backend() -> Any:
+    def _backend(region: str = REGION) -> Any:
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.emrserverless.models import emrserverless_backends
 
-        return emrserverless_backends[DEFAULT_ACCOUNT_ID][REGION]
+        return emrserverless_backends[DEFAULT_ACCOUNT_ID][region]
 
     def start_job_run_bodies(self) -> list[dict[str, Any]]:
         """StartJobRun bodies received, with ``applicationId`` from the path, as the compiler prints them."""
@@ -236,13 +246,13 @@ class LocalEndpoint:
         """
         self._backend().get_job_run(application_id, job_run_id).state = state
 
-    def job_runs(self, application_id: str) -> list[dict[str, Any]]:
-        """Every run the emulator holds for an application: ``jobRunId``, ``clientToken``, ``state``.
+    def job_runs(self, application_id: str, region: str = REGION) -> list[dict[str, Any]]:
+        """Every run the emulator holds for an application in ``region``: ``jobRunId``, ``clientToken``, ``state``.
 
         Read from moto's backend directly (the API does not return ``clientToken``),
         so tests can count runs per token.
         """
-        backend = self._backend()
+        backend = self._backend(region)
         return [{"jobRunId": r.id, "clientToken": r.client_token, "state": r.state}
                 for r in backend.job_runs.get(application_id, [])]
 
