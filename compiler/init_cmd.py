@@ -63,6 +63,7 @@ def project_name(folder: Path) -> str:
 
 
 def _schemas() -> dict[str, Callable[[], dict]]:
+    """The schema files the modelines name (path -> what makes it), from this jobspec: never stale for it."""
     from compiler.jsonschema import json_schema
     return {SPEC_SCHEMA: json_schema}
 
