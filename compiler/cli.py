@@ -1,4 +1,4 @@
-"""The ``jobspec`` command: lint, compile, import, schema, diff, stacks, recover.
+"""The ``jobspec`` command: lint, compile, import, schema, diff, stacks, recover, init.
 
 Exit codes are a contract other tools rely on: 0 clean, 1 findings (errors),
 2 usage or I/O errors. No user error ever ends in a traceback.
@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                          description=RECOVER_HELP)
     rec.add_argument("--stack", required=True, help="the Pulumi stack (backend and secrets from the environment)")
     rec.add_argument("--cwd", default=".", help="the Pulumi project folder (default: the current folder)")
+
+    from compiler.init_cmd import add_parser as add_init_parser
+    add_init_parser(sub)
     return p
 
 
@@ -181,8 +184,13 @@ def cmd_recover(args: argparse.Namespace) -> int:
     return command(args)
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from compiler.init_cmd import command
+    return command(args)
+
+
 COMMANDS = {"lint": cmd_lint, "compile": cmd_compile, "import": cmd_import, "schema": cmd_schema, "diff": cmd_diff,
-            "stacks": cmd_stacks, "recover": cmd_recover}
+            "stacks": cmd_stacks, "recover": cmd_recover, "init": cmd_init}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
