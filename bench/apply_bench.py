@@ -48,7 +48,12 @@ STEPS = (
     ("create", ("up", "--yes", "--skip-preview"), 1.5),
     ("no-change up", ("up", "--yes", "--skip-preview"), 1.3),
     ("one-change up", ("up", "--yes", "--skip-preview"), 1.3),
-    ("refresh", ("refresh", "--yes", "--skip-preview"), 1.5),
+    # A run's life as a refresh sees it (providers/run_reads.py): created RUNNING and still running (one
+    # ListJobRuns for all); ended since the last refresh (that list, then GetJobRun for each); recorded as
+    # ended (nothing asked). The endpoint starts the create's runs RUNNING and ends them before the 2nd refresh.
+    ("refresh, runs not ended", ("refresh", "--yes", "--skip-preview"), 1.5),
+    ("refresh, runs ended since", ("refresh", "--yes", "--skip-preview"), 1.5),
+    ("refresh, runs recorded ended", ("refresh", "--yes", "--skip-preview"), 1.5),
     ("destroy", ("destroy", "--yes", "--skip-preview"), 1.5),
 )
 TIMEOUT_BASE, TIMEOUT_PER_JOB = 180.0, 1.2
@@ -93,7 +98,9 @@ EXPECTED = {
     "create": lambda n, c: c.get("created") == n + 1,
     "no-change up": lambda n, c: set(c) == {"unchanged"},
     "one-change up": lambda n, c: c.get("replaced") == 1 and c.get("unchanged") == n,
-    "refresh": lambda n, c: sum(c.values()) == n + 1,
+    "refresh, runs not ended": lambda n, c: sum(c.values()) == n + 1,
+    "refresh, runs ended since": lambda n, c: sum(c.values()) == n + 1,
+    "refresh, runs recorded ended": lambda n, c: sum(c.values()) == n + 1,
     "destroy": lambda n, c: c.get("deleted") == n + 1,
 }
 
@@ -159,6 +166,10 @@ def run_size(n: int, runs: int, bin_dir: Path, endpoint: LocalEndpoint, engine_e
             for step, args, _ in STEPS:
                 if step == "one-change up":
                     stacks.edit(True)
+                # Runs start RUNNING, as on the service, and all end before the second refresh.
+                endpoint.new_runs("RUNNING" if step == "create" else None)
+                if step == "refresh, runs ended since":
+                    endpoint.end_runs(preview_bench.APPLICATION)
                 for kind in order:
                     m = stacks.step(kind, step, args)
                     samples.append(Sample(n, r, step, kind, m.seconds, m.peak_tree_kib / 1024,
@@ -261,7 +272,8 @@ def table(samples: list[Sample], engine_env: dict[str, str] | None = None) -> st
         f"the last is ≤ {SLOPE_FACTOR}× the first + {SLOPE_SLACK_MS:.0f} ms. The do-nothing provider declares the "
         "same bodies with the same members secret and keeps its inputs as outputs, so its state holds the same "
         "bodies (jobspec's adds its own keys and the run's outputs: see the state sizes); its refresh and destroy "
-        "call nothing.")
+        "call nothing. The create's runs start RUNNING (one-change: the new run ends at once) and all end before "
+        "the second refresh.")
     return "\n".join(lines)
 
 

@@ -38,8 +38,7 @@ TEMPLATES = {
     ".pre-commit-config.yaml": "pre-commit-config.yaml",
 }
 SPEC_SCHEMA = ".jobspec/jobspec.schema.json"
-#: The schema _defaults.yaml's modeline names. Not written yet: compiler.jsonschema has no schema for
-#: _defaults.yaml on this branch (issue 14's editor part adds one; add it to ``_schemas`` then).
+#: The schema _defaults.yaml's modeline names (``jobspec schema --defaults``).
 DEFAULTS_SCHEMA = ".jobspec/defaults.schema.json"
 NEXT = ("python -m venv .venv && .venv/bin/pip install -r requirements.txt",
         "edit jobspecs/_defaults.yaml: your applicationId and executionRoleArn",
@@ -51,7 +50,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     init = sub.add_parser("init", help="write a ready repository of job specs: Pulumi project, example spec, "
                                        "workflows, pre-commit (never overwrites)",
                           description="Write a ready GitOps repository of job specs into DIR: " + ", ".join(
-                              [*TEMPLATES, SPEC_SCHEMA]) + ". Nothing is written when any of them exists.")
+                              [*TEMPLATES, SPEC_SCHEMA, DEFAULTS_SCHEMA]) + ". Nothing is written when any of them exists.")
     init.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the repository folder (default: the "
                                                                          "current folder; created when missing)")
 
@@ -64,8 +63,9 @@ def project_name(folder: Path) -> str:
 
 def _schemas() -> dict[str, Callable[[], dict]]:
     """The schema files the modelines name (path -> what makes it), from this jobspec: never stale for it."""
+    from compiler.defaults_schema import defaults_json_schema
     from compiler.jsonschema import json_schema
-    return {SPEC_SCHEMA: json_schema}
+    return {SPEC_SCHEMA: json_schema, DEFAULTS_SCHEMA: defaults_json_schema}
 
 
 def contents(folder: Path) -> dict[str, str]:

@@ -97,7 +97,7 @@ def test_every_jobspec_call_in_a_workflow_parses_with_the_cli_s_own_parser(path,
     """Options too: a renamed or removed flag fails here, not on GitHub (exit 2 is argparse's refusal)."""
     for args in jobspec_calls(path):
         try:
-            cli._parser().parse_args(args)
+            cli._parser().parse_args([_shell_value(a) for a in args])
         except SystemExit as exit_:
             pytest.fail(f"{path.name}: `jobspec {' '.join(args)}` exits {exit_.code}: {capsys.readouterr().err}")
 
@@ -133,8 +133,12 @@ def test_pr_workflow_lints_each_stacks_folder_as_annotations_and_as_sarif_it_upl
 
 def test_pr_workflow_diffs_each_stack_against_the_base_branch_in_its_own_folder():
     path = REPO / ".github" / "workflows" / "pr.yml"
-    (diff,) = [args for args in jobspec_calls(path) if args[0] == "diff"]
-    assert diff == ["diff", "origin/$BASE_REF", "HEAD", "--stack", "$STACK", "--format", "markdown"]
+    comment, summary = [args for args in jobspec_calls(path) if args[0] == "diff"]
+    same = ["diff", "origin/$BASE_REF", "HEAD", "--stack", "$STACK", "--format", "markdown"]
+    # For the comment, each stack's share of one GitHub comment, pointing to the run for the rest;
+    # the run's summary has the whole diff.
+    assert comment == [*same, "--max-chars", "$share", "--full-diff-url", "$RUN_URL"]
+    assert summary == [*same, "--max-chars", "0"]
 
 
 def test_pr_workflow_posts_every_stacks_diff_in_one_comment():
@@ -432,3 +436,8 @@ def test_every_repository_setting_the_workflows_read_is_documented_in_the_readme
     assert used == {"AWS_PREVIEW_ROLE_ARN", "AWS_REGION", "AWS_ROLE_ARN", "JOBSPEC_STACK", "JOBSPEC_STACKS",
                     "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE"}
     assert {name for name in used if f"`{name}`" not in section} == set()
+
+
+def _shell_value(word: str) -> str:
+    """A word that is one shell expansion (``$share``) stands for a value the parser takes anywhere: "1"."""
+    return "1" if re.fullmatch(r"\$\{?\w+\}?", word) else word

@@ -242,6 +242,7 @@ INVALID = {
         "jobDriver:\n  hive:\n    query: s3://b/q.sql\n    parameters:\n      hivevar: [a=b]\n")),
     "wrong type in a stack section": ("E1003", SPARK + "stacks:\n  prod:\n    executionTimeoutMinutes: soon\n"),
     "unknown key in a stack section": ("E1001", SPARK + "stacks:\n  prod:\n    nmae: x\n"),
+    "stacks inside a stack section": ("E2016", SPARK + "stacks:\n  prod:\n    stacks:\n      dev: {}\n"),
     "schedule state not in the enum": ("E1014", SCHEDULED + "  state: PAUSED\n"),
     "schedule window over the scheduler's maximum": ("E1013", SCHEDULED + "  flexibleWindowMinutes: 1441\n"),
 }

@@ -20,6 +20,7 @@ import yaml
 
 from compiler import __version__
 from compiler.cli import main
+from compiler.defaults_schema import defaults_json_schema
 from compiler.jsonschema import json_schema
 from conftest import REPO
 
@@ -34,6 +35,7 @@ FILES = [
     ".github/workflows/jobspec-deploy.yml",
     ".pre-commit-config.yaml",
     ".jobspec/jobspec.schema.json",
+    ".jobspec/defaults.schema.json",
 ]
 NEXT = """\
 next:
@@ -216,7 +218,7 @@ def test_the_stack_file_documents_every_jobspec_config_key_the_program_reads(rep
 def test_requirements_pin_this_jobspec_with_the_pulumi_extra_and_say_how_to_add_pulumi_aws(repo):
     lines = (repo / "requirements.txt").read_text().splitlines()
     assert [line for line in lines if not line.startswith("#")] == [f"jobspec[pulumi]=={__version__}"]
-    assert "# pulumi-aws>=7,<8" in lines
+    assert f"# jobspec[aws]=={__version__}" in lines
 
 
 def test_the_spec_schema_is_jobspec_schemas_output_and_the_example_spec_names_it(repo, capsys):
@@ -232,9 +234,12 @@ def test_the_example_spec_is_valid_against_the_schema_its_modeline_names(repo):
     assert schema == json_schema()
 
 
-def test_defaults_modeline_names_the_defaults_schema_file(repo):
-    """The file itself comes from the editor part of issue 14 (compiler/init_cmd.py DEFAULTS_SCHEMA)."""
+def test_defaults_modeline_names_the_defaults_schema_it_writes_and_the_file_is_valid_against_it(repo):
     assert modeline(repo / "jobspecs" / "_defaults.yaml") == "../.jobspec/defaults.schema.json"
+    schema = json.loads((repo / ".jobspec" / "defaults.schema.json").read_text())
+    assert schema == defaults_json_schema()
+    defaults = yaml.safe_load((repo / "jobspecs" / "_defaults.yaml").read_text())
+    assert list(jsonschema.Draft7Validator(schema).iter_errors(defaults)) == []
 
 
 def test_pre_commit_runs_the_jobspec_lint_hook_as_jobspecs_own_hook_defines_it(repo):

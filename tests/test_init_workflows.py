@@ -150,7 +150,7 @@ def test_every_jobspec_call_parses_with_the_cli_s_own_parser(name, tmp_path, cap
     assert calls
     for args in calls:
         try:
-            cli._parser().parse_args(args)
+            cli._parser().parse_args([_shell_value(a) for a in args])
         except SystemExit as exit_:
             pytest.fail(f"`jobspec {' '.join(args)}` exits {exit_.code}: {capsys.readouterr().err}")
 
@@ -245,3 +245,8 @@ def test_the_first_diff_is_posted_as_a_new_comment(tmp_path, gojq):
 
 def test_no_comment_when_no_stack_got_as_far_as_its_diff(tmp_path, gojq):
     assert comment_step(tmp_path, gojq, [], {}) == ("no stack's diff to post\n", [])
+
+
+def _shell_value(word: str) -> str:
+    """A word that is one shell expansion (``$share``) stands for a value the parser takes anywhere: "1"."""
+    return "1" if re.fullmatch(r"\$\{?\w+\}?", word) else word

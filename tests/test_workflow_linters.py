@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from compiler import init_cmd
+
 REPO = Path(__file__).resolve().parents[1]
 TOOLS = REPO / ".tools"
 ACTIONLINT = "v1.7.12"
@@ -27,7 +29,7 @@ PRUNED = {"__pycache__", "node_modules", "build", "dist"}
 
 
 def workflow_files() -> list[str]:
-    """``.github/workflows/*.yml`` and any workflow under a ``scaffold`` folder, repository-relative."""
+    """``.github/workflows/*.yml``, any workflow under a ``scaffold`` folder, and ``jobspec init``'s, repository-relative."""
     found = []
     for root, dirs, files in os.walk(REPO):
         # Dot folders are the venv, tool caches and git's; .github is where workflows live.
@@ -36,6 +38,9 @@ def workflow_files() -> list[str]:
         is_workflows = rel.name == "workflows" and rel.parent.name == ".github"
         if is_workflows and (rel == Path(".github/workflows") or "scaffold" in rel.parts):
             found += [(rel / f).as_posix() for f in sorted(files) if f.endswith((".yml", ".yaml"))]
+    # The workflows `jobspec init` writes, from their templates (kept flat in compiler/scaffold/).
+    found += sorted(f"compiler/scaffold/{template}" for target, template in init_cmd.TEMPLATES.items()
+                    if target.startswith(".github/workflows/"))
     return found
 
 

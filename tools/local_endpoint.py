@@ -264,6 +264,12 @@ class LocalEndpoint:
         """
         self._backend().job_runs.pop(application_id, None)
 
+    def end_runs(self, application_id: str, state: str = "SUCCESS") -> None:
+        """End every run of an application that has not ended (a benchmark's runs, all at once)."""
+        for run in self._backend().job_runs.get(application_id, []):
+            if run.state not in ("SUCCESS", "FAILED", "CANCELLED"):
+                run.state = state
+
     def calls(self, method: str, suffix: str) -> list[Request]:
         with self._lock:
             return [r for r in self.requests if r.method == method and r.path.endswith(suffix)]
