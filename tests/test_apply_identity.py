@@ -67,6 +67,11 @@ class Stack:
                        + (f" {parts[3]}" if len(parts) == 4 else ""))
         return out
 
+    def up_running(self) -> None:
+        """``pulumi up`` whose runs are RUNNING when started, as on the service (moto's would end at once)."""
+        with self.endpoint.runs_start("RUNNING"):
+            self.ws.run(*UP)
+
     def set_mark(self) -> None:
         self.mark = len(self.endpoint.requests)
 
@@ -110,7 +115,7 @@ FIXED_REFUSAL = (
 
 def test_a_body_edit_under_a_fixed_client_token_is_refused_and_the_running_job_is_left_alone(stack):
     s = stack({"etl.yaml": FIXED})
-    s.ws.run(*UP)
+    s.up_running()
     (run,) = s.runs()
     s.endpoint.set_run_state(s.app, run, "RUNNING")
     s.write("etl.yaml", FIXED.replace("orders.py", "orders_v2.py"))
@@ -125,7 +130,7 @@ def test_a_body_edit_under_a_fixed_client_token_is_refused_and_the_running_job_i
 
 def test_removing_the_fixed_token_restarts_the_job_with_its_new_body(stack):
     s = stack({"etl.yaml": FIXED})
-    s.ws.run(*UP)
+    s.up_running()
     (old,) = s.runs()
     s.endpoint.set_run_state(s.app, old, "RUNNING")
     s.write("etl.yaml", ETL.replace("orders.py", "orders_v2.py"))
@@ -150,7 +155,7 @@ def test_rerun_beside_a_fixed_token_is_a_warning_in_the_preview(stack):
 
 def test_a_spec_file_renamed_with_previous_names_keeps_its_run(stack):
     s = stack({"etl.yaml": ETL})
-    s.ws.run(*UP)
+    s.up_running()
     (run,) = s.runs()
     s.endpoint.set_run_state(s.app, run, "RUNNING")
     (s.folder / "etl.yaml").unlink()
@@ -165,7 +170,7 @@ def test_a_spec_file_renamed_with_previous_names_keeps_its_run(stack):
 
 def test_a_renamed_stop_before_start_job_is_cancelled_before_its_new_run_starts(stack):
     s = stack({"sessionizer.yaml": SESSIONIZER})
-    s.ws.run(*UP)
+    s.up_running()
     (old,) = s.runs()
     s.endpoint.set_run_state(s.app, old, "RUNNING")
     # `name` is the StartJobRun member too: renaming it changes the body, so the job restarts.
@@ -182,7 +187,7 @@ def test_a_renamed_stop_before_start_job_is_cancelled_before_its_new_run_starts(
 def test_without_previous_names_a_rename_starts_the_new_run_before_cancelling_the_old(stack):
     """Why `jobspec diff` warns about this rename: the engine creates before it deletes."""
     s = stack({"sessionizer.yaml": SESSIONIZER})
-    s.ws.run(*UP)
+    s.up_running()
     (old,) = s.runs()
     s.endpoint.set_run_state(s.app, old, "RUNNING")
     s.write("sessionizer.yaml", SESSIONIZER.replace("name: sessionizer", "name: sessions"))
@@ -203,7 +208,7 @@ EMPTY = ("jobspec: no job specs in jobspecs for stack identity. With no specs, `
 
 def test_an_emptied_specs_folder_fails_preview_and_up_and_cancels_nothing(stack):
     s = stack({"etl.yaml": ETL, "sessionizer.yaml": SESSIONIZER})
-    s.ws.run(*UP)
+    s.up_running()
     for run in s.runs():
         s.endpoint.set_run_state(s.app, run, "RUNNING")
     for spec in ("etl.yaml", "sessionizer.yaml"):
@@ -218,7 +223,7 @@ def test_an_emptied_specs_folder_fails_preview_and_up_and_cancels_nothing(stack)
 
 def test_a_specs_setting_naming_an_empty_folder_is_refused_too(stack):
     s = stack({"etl.yaml": ETL})
-    s.ws.run(*UP)
+    s.up_running()
     (run,) = s.runs()
     s.endpoint.set_run_state(s.app, run, "RUNNING")
     (s.ws.project_dir / "elsewhere").mkdir()
@@ -232,7 +237,7 @@ def test_a_specs_setting_naming_an_empty_folder_is_refused_too(stack):
 
 def test_allow_empty_lets_a_stack_stop_every_job_on_purpose(stack):
     s = stack({"etl.yaml": ETL})
-    s.ws.run(*UP)
+    s.up_running()
     (run,) = s.runs()
     s.endpoint.set_run_state(s.app, run, "RUNNING")
     (s.folder / "etl.yaml").unlink()

@@ -117,9 +117,10 @@ def test_preview_reads_the_application_in_the_stacks_region(world):
 
 def test_up_starts_the_run_and_creates_the_schedule_in_the_stacks_region(world):
     mark = world.mark()
-    world.ws.run("up", "--yes", "--skip-preview")
+    with world.endpoint.runs_start("RUNNING"):  # as on the service: a refresh and a destroy then ask about it
+        world.ws.run("up", "--yes", "--skip-preview")
     assert world.regions_since(mark) == {STACK_REGION}
-    assert world.run()["state"] == "SUCCESS"
+    assert world.run()["state"] == "RUNNING"
     assert world.endpoint.job_runs(world.app, ENV_REGION) == []
     assert len(world.schedules(STACK_REGION)) == 1 and world.schedules(ENV_REGION) == []
 
@@ -130,9 +131,10 @@ def test_refresh_reads_the_run_and_the_schedule_in_the_stacks_region(world):
     mark = world.mark()
     world.ws.run("refresh", "--yes", "--skip-preview")
     assert sorted(world.calls_since(mark)) == [
-        (STACK_REGION, "GET", f"/applications/{world.app}/jobruns/{run_id}"),
+        (STACK_REGION, "GET", f"/applications/{world.app}/jobruns"),  # ListJobRuns: the run is still RUNNING
         (STACK_REGION, "GET", f"/schedules/{schedule}"),
     ]
+    assert [r["outputs"]["state"] for r in world.ws.resources() if r["id"] == run_id] == ["RUNNING"]
 
 
 def test_an_edit_updates_the_schedule_in_the_stacks_region(world):
@@ -163,7 +165,6 @@ def test_recover_reads_the_stacks_region_from_its_config(world):
 
 
 def test_destroy_cancels_the_run_and_deletes_the_schedule_in_the_stacks_region(world):
-    world.endpoint.set_run_state(world.app, world.run()["jobRunId"], "RUNNING")
     mark = world.mark()
     world.ws.run("destroy", "--yes", "--skip-preview")
     assert world.regions_since(mark) == {STACK_REGION}

@@ -110,7 +110,8 @@ def test_preview_shows_each_schedule_created_and_calls_nothing(world):
 
 
 def test_up_creates_each_schedule_as_jobspec_compile_prints_it(world):
-    world.ws.run("up", "--yes", "--skip-preview")
+    with world.endpoint.runs_start("RUNNING"):  # the one-shot and run-now jobs' runs, as on the service
+        world.ws.run("up", "--yes", "--skip-preview")
     for job in ("nightly", "hourly"):
         got = world.schedule(job)
         assert from_get_schedule(got) == world.compiled(world.specs / f"{job}.yaml")

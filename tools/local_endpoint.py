@@ -12,12 +12,13 @@ StartJobRun's ``clientToken`` idempotency (see ``_Recorder``).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -216,6 +217,15 @@ class LocalEndpoint:
 
         self._recorder.new_run_state = move if state is not None else None
 
+    @contextlib.contextmanager
+    def runs_start(self, state: str) -> Iterator[None]:
+        """Within the block, runs start in ``state`` (RUNNING: as the service has them when StartJobRun answers)."""
+        self.new_runs(state)
+        try:
+            yield
+        finally:
+            self.new_runs(None)
+
     def set_application_state(self, application_id: str, state: str) -> None:
         """Move an application to ``state`` inside the emulator (TERMINATED, STOPPED...)."""
         self._backend().applications[application_id].state = state
@@ -243,6 +253,9 @@ class LocalEndpoint:
 
         Lets tests see what happens to runs that are still going, as on the real
         service: cancellation on replace and destroy, state read back by refresh.
+        A run the stack recorded as ended (SUCCESS...) is never asked about again
+        (providers/run_reads.py), as on the service an end is final: to have a run
+        still going, start it so (``runs_start``).
         """
         self._backend().get_job_run(application_id, job_run_id).state = state
 
