@@ -18,27 +18,20 @@ import boto3.session
 import pytest
 
 from conftest import engine_stack
+from endpointkit import aws_env, endpoint  # noqa: F401 - fixtures
 from providers import aws
 from providers.jobrun import JobRunProvider
 from tools.engine import REPO
-from tools.local_endpoint import ROLE_ARN, LocalEndpoint
+from tools.local_endpoint import ROLE_ARN
 
 #: Threads calling the provider at once: the engine's default parallelism is higher, but this many all miss the
 #: empty cache together.
 THREADS = 8
 
 
-@pytest.fixture(scope="module")
-def endpoint():
-    with LocalEndpoint() as ep:
-        yield ep
-
-
 @pytest.fixture
-def app(endpoint, monkeypatch):
-    for key, value in endpoint.env().items():
-        monkeypatch.setenv(key, value)
-    return endpoint.create_application()
+def app(aws_env):
+    return aws_env.create_application()
 
 
 @pytest.fixture
