@@ -49,8 +49,9 @@ STEPS = (
     ("no-change up", ("up", "--yes", "--skip-preview"), 1.3),
     ("one-change up", ("up", "--yes", "--skip-preview"), 1.3),
     # A run's life as a refresh sees it (providers/run_reads.py): created RUNNING and still running (one
-    # ListJobRuns for all); ended since the last refresh (that list, then GetJobRun for each); recorded as
-    # ended (nothing asked). The endpoint starts the create's runs RUNNING and ends them before the 2nd refresh.
+    # ListJobRuns of the runs not ended for all); ended since the last refresh (that list, then one ListJobRuns
+    # of the recent runs, which lists their ends: no GetJobRun while they fit in its MAX_PAGES pages); recorded
+    # as ended (nothing asked). The endpoint starts the create's runs RUNNING and ends them before the 2nd refresh.
     ("refresh, runs not ended", ("refresh", "--yes", "--skip-preview"), 1.5),
     ("refresh, runs ended since", ("refresh", "--yes", "--skip-preview"), 1.5),
     ("refresh, runs recorded ended", ("refresh", "--yes", "--skip-preview"), 1.5),

@@ -3,7 +3,8 @@ own process, and a local EMR Serverless endpoint (moto server on 127.0.0.1).
 
 One stack lives through the whole module, so the tests run in order as the steps of
 a deployment's life: preview, up, no-op up, a change, a bad spec, refresh, destroy.
-Each test asserts one behaviour of one step.
+Each test asserts one behaviour of one step. One refresh test has a stack of its own
+on the same endpoint: its runs all end between its up and its refresh.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,6 +194,26 @@ def test_refresh_lists_the_runs_not_ended_once_per_application_and_reads_no_run_
     # orders-etl's run is recorded SUCCESS, an end: it is not asked about at all.
     assert sorted((r.method, r.path) for r in world.endpoint.requests[before:]) == sorted(
         [("GET", f"/applications/{world.app}/jobruns"), ("GET", f"/applications/{world.hive}/jobruns")])
+
+
+def test_refresh_reads_runs_ended_since_the_last_refresh_from_two_listings_and_no_get_job_run(world, tmp_path):
+    endpoint = world.endpoint
+    app = endpoint.create_application("ended-since")
+    specs = {f"job-{i}.yaml": f"name: job-{i}\njobDriver:\n  sparkSubmit:\n    entryPoint: s3://b/{i}.py\n"
+             for i in range(3)}
+    _, ws = engine_stack(tmp_path, endpoint, app, "jobspec-ended", "ended", specs)
+    with endpoint.runs_start("RUNNING"):
+        ws.run("up", "--yes", "--skip-preview")
+    endpoint.end_runs(app)
+    before = len(endpoint.requests)
+    ws.run("refresh", "--yes", "--skip-preview")
+    not_ended = ["SUBMITTED", "PENDING", "SCHEDULED", "RUNNING", "CANCELLING", "QUEUED"]
+    assert [(r.method, r.path, urllib.parse.parse_qs(r.query)) for r in endpoint.requests[before:]] == [
+        ("GET", f"/applications/{app}/jobruns", {"states": not_ended, "maxResults": ["50"]}),  # none: all ended
+        ("GET", f"/applications/{app}/jobruns", {"maxResults": ["50"]}),  # the recent runs, every state
+    ]
+    assert sorted((r["outputs"]["jobspec"]["jobName"], r["outputs"]["state"]) for r in ws.resources()) == [
+        ("job-0", "SUCCESS"), ("job-1", "SUCCESS"), ("job-2", "SUCCESS")]
 
 
 def test_up_after_a_run_failed_starts_nothing_and_says_to_change_rerun(world):

@@ -8,18 +8,22 @@ The Stubber checks the exact parameters of every call and fails on any extra cal
 from __future__ import annotations
 
 import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 import pytest
 from botocore.stub import Stubber
 
-from providers import aws, jobrun
+from providers import aws, jobrun, run_reads
 from providers.errors import JobspecError
 from providers.jobrun import META_KEYS, JobRunError, JobRunProvider
 
 APP, RUN = "00fabc", "00run1"
 #: The states ListJobRuns is asked for by a refresh (providers/run_reads.py): every state that is not an end.
 ACTIVE = ["SUBMITTED", "PENDING", "SCHEDULED", "RUNNING", "CANCELLING", "QUEUED"]
+#: ListJobRuns of the recent runs (a run missing from the first list has ended since, or is gone): every state.
+RECENT = {"applicationId": APP, "maxResults": 50}
 ARN = f"arn:aws:emr-serverless:us-east-1:123456789012:/applications/{APP}/jobruns/{RUN}"
 BODY = {
     "applicationId": APP,
@@ -187,3 +191,80 @@ def test_read_of_a_run_recorded_as_ended_calls_nothing(stub, state):
 
 def test_delete_of_a_run_recorded_as_ended_calls_nothing(stub):
     JobRunProvider().delete(RUN, props(state="SUCCESS"))
+
+
+# -- a run ended since the last refresh: answered by the list of recent runs, when it lists an end ----------------
+
+
+def summary(run_id: str, state: str) -> dict:
+    """A JobRunSummary as ListJobRuns answers it."""
+    return {"applicationId": APP, "id": run_id, "name": "nightly", "arn": ARN.replace(RUN, run_id),
+            "createdBy": BODY["executionRoleArn"], "createdAt": NOW, "updatedAt": NOW,
+            "executionRole": BODY["executionRoleArn"], "state": state, "stateDetails": f"{state.lower()} at noon",
+            "releaseLabel": "emr-7.5.0", "type": "Spark"}
+
+
+def expect_lists(stub: Stubber, *recent_pages: list[dict], more: bool = False) -> None:
+    """ListJobRuns of the runs not ended (none), then the pages of the recent runs; ``more``: the last names another."""
+    stub.add_response("list_job_runs", {"jobRuns": []}, {"applicationId": APP, "states": ACTIVE, "maxResults": 50})
+    for number, page in enumerate(recent_pages, 1):
+        asked = {**RECENT, "nextToken": f"page-{number}"} if number > 1 else RECENT
+        following = {"nextToken": f"page-{number + 1}"} if number < len(recent_pages) or more else {}
+        stub.add_response("list_job_runs", {"jobRuns": page, **following}, asked)
+
+
+def test_read_of_a_run_ended_since_trusts_the_end_the_recent_listing_shows_and_makes_no_get_job_run(stub):
+    expect_lists(stub, [summary("00other", "RUNNING"), summary(RUN, "SUCCESS")])
+    read = JobRunProvider().read(RUN, props(state="RUNNING"))
+    assert (read.outs["state"], read.outs["stateDetails"]) == ("SUCCESS", "success at noon")
+    assert read.outs["updatedAt"] == NOW.isoformat()
+
+
+def test_read_of_a_run_the_recent_listing_shows_not_ended_asks_get_job_run(stub):
+    expect_lists(stub, [summary(RUN, "RUNNING")])  # not in the first list, yet listed RUNNING: the lists disagree
+    expect_get(stub, "FAILED")
+    read = JobRunProvider().read(RUN, props(state="RUNNING"))
+    assert read.outs["state"] == "FAILED"
+
+
+def test_read_falls_back_to_get_job_run_when_the_recent_listing_is_refused(stub):
+    stub.add_response("list_job_runs", {"jobRuns": []}, {"applicationId": APP, "states": ACTIVE, "maxResults": 50})
+    stub.add_client_error("list_job_runs", service_error_code="AccessDeniedException", http_status_code=403,
+                          expected_params=RECENT)
+    expect_get(stub, "CANCELLED")
+    read = JobRunProvider().read(RUN, props(state="RUNNING"))
+    assert read.outs["state"] == "CANCELLED"
+
+
+def test_a_run_past_max_pages_of_the_recent_listing_is_read_with_get_job_run_and_no_later_page_is_asked(stub,
+                                                                                                          monkeypatch):
+    monkeypatch.setattr(run_reads, "ACTIVE", run_reads.ActiveRuns(max_pages=2))
+    expect_lists(stub, [summary("00new1", "SUCCESS")], [summary("00new2", "SUCCESS")], more=True)
+    expect_get(stub, "SUCCESS")
+    read = JobRunProvider().read(RUN, props(state="RUNNING"))
+    assert read.outs["state"] == "SUCCESS"
+
+
+def test_a_run_in_neither_listing_that_the_service_no_longer_has_is_the_same_error_as_before(stub):
+    expect_lists(stub, [summary("00other", "SUCCESS")])
+    stub.add_client_error("get_job_run", service_error_code="ResourceNotFoundException", http_status_code=404,
+                          expected_params={"applicationId": APP, "jobRunId": RUN})
+    with pytest.raises(JobRunError) as err:
+        JobRunProvider().read(RUN, props(state="RUNNING"))
+    assert str(err.value) == (
+        f"nightly (jobspecs/nightly.yaml): job run {RUN} no longer exists in application {APP} (GetJobRun: "
+        "ResourceNotFoundException). Drop it from state with `pulumi state delete <urn>` (`pulumi stack --show-urns` "
+        "lists it); to start the job again, change `rerun:` and run `pulumi up`.")
+
+
+def test_concurrent_reads_of_runs_ended_since_share_one_recent_listing(stub):
+    runs = [f"00run{i}" for i in range(8)]
+    expect_lists(stub, [summary(run_id, "SUCCESS") for run_id in runs])
+    start = threading.Barrier(len(runs), timeout=30)
+
+    def read(run_id: str) -> str:
+        start.wait()  # every read finds no listing made yet
+        return JobRunProvider().read(run_id, props(state="RUNNING", jobRunId=run_id)).outs["state"]
+
+    with ThreadPoolExecutor(len(runs)) as pool:
+        assert list(pool.map(read, runs, timeout=60)) == ["SUCCESS"] * len(runs)

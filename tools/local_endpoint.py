@@ -34,6 +34,8 @@ class Request:
     body: Any
     #: The region the client signed the request for (moto keeps each region's resources apart).
     region: str = ""
+    #: The query string as received (ListJobRuns sends its filters there): ``states=RUNNING&maxResults=50``.
+    query: str = ""
 
 
 #: StartJobRun: ``POST /applications/{applicationId}/jobruns``.
@@ -81,7 +83,7 @@ class _Recorder:
             body = raw.decode("utf-8", "replace")
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         with self.lock:
-            self.log.append(Request(method, path, body, signed_region(environ)))
+            self.log.append(Request(method, path, body, signed_region(environ), environ.get("QUERY_STRING", "")))
         match = _START_JOB_RUN.match(path) if method == "POST" else None
         token = body.get("clientToken") if isinstance(body, dict) else None
         if not match:
