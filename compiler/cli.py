@@ -176,11 +176,11 @@ def cmd_stacks(args: argparse.Namespace) -> int:
 
 def cmd_recover(args: argparse.Namespace) -> int:
     from compiler.extras import needs_extra
-    missing = needs_extra("recover")  # `pip install jobspec` alone has no Pulumi SDK nor boto3
+    missing = needs_extra("recover")  # `pip install jobspec` alone has no Pulumi SDK
     if missing:
         print(missing, file=sys.stderr)
         return USAGE
-    from providers.recover import command  # the Pulumi SDK and boto3 load only for this command
+    from providers.recover import command  # the Pulumi SDK loads only for this command
     return command(args)
 
 

@@ -13,8 +13,8 @@ import importlib.util
 
 #: The top-level modules each extra brings.
 EXTRAS: dict[str, tuple[str, ...]] = {
-    "pulumi": ("pulumi", "boto3"),
-    "aws": ("pulumi", "boto3", "pulumi_aws"),
+    "pulumi": ("pulumi",),
+    "aws": ("pulumi", "pulumi_aws"),
 }
 
 

@@ -1,8 +1,9 @@
 """The EMR Serverless (and EventBridge Scheduler) clients: one per provider process, made on first use, never pickled.
 
-The region is the stack's ``aws:region`` first, then boto3's chain (``AWS_REGION``,
+The clients are botocore's (providers/botocore_session.py says why not boto3's). The region
+is the stack's ``aws:region`` first, then the SDKs' chain (``AWS_REGION``,
 ``AWS_DEFAULT_REGION``, the profile's), as pulumi-aws resolves it, so one stack's jobs and
-its pulumi-aws resources land in one region. The endpoint is boto3's own
+its pulumi-aws resources land in one region. The endpoint is botocore's own setting
 (``AWS_ENDPOINT_URL_EMR_SERVERLESS``, ``AWS_ENDPOINT_URL_SCHEDULER``). Retries are botocore's standard mode:
 throttling, 5xx, connection errors and read timeouts are retried with backoff, and
 ``JOBSPEC_AWS_MAX_ATTEMPTS`` (default 5) bounds the attempts per call, the first one
@@ -26,7 +27,7 @@ TERMINAL = frozenset({"SUCCESS", "FAILED", "CANCELLED"})
 
 
 def client_config(attempts: int | None = None) -> Any:
-    # boto3/botocore are imported here, not at module import: a preview never makes a
+    # botocore is imported here, not at module import: a preview never makes a
     # client, and the program and the provider process each save ~0.1 s of start-up.
     from botocore.config import Config
 
@@ -58,14 +59,14 @@ def scheduler_client(region: str | None = None, attempts: int | None = None) -> 
 
 
 def client(service: str, region: str | None = None, attempts: int | None = None) -> Any:
-    """The process's client of ``service`` in ``region`` (the stack's ``aws:region``), else boto3's region.
+    """The process's client of ``service`` in ``region`` (the stack's ``aws:region``), else the SDKs' region chain.
 
     ``attempts`` bounds the attempts per call (default ``MAX_ATTEMPTS``).
 
-    Made once per process (and per region and AWS environment): a new boto3 Session
-    loads the service models again, ~170 ms each, under the GIL of the one provider
-    process. boto3 clients are thread-safe, sessions are not, hence the lock around
-    making one; the engine calls the provider from several threads at once.
+    Made once per process (and per region and AWS environment): a new session loads
+    the service models again, ~170 ms each, under the GIL of the one provider process.
+    botocore clients are thread-safe, sessions are not, hence the lock around making
+    one; the engine calls the provider from several threads at once.
     """
     key = (service, region, attempts or MAX_ATTEMPTS, CONNECT_TIMEOUT, READ_TIMEOUT,
            *(os.environ.get(name) for name in _CLIENT_ENV))
@@ -75,16 +76,16 @@ def client(service: str, region: str | None = None, attempts: int | None = None)
     with _clients_lock:
         made = _clients.get(key)
         if made is None:
-            import boto3
+            from providers.botocore_session import new_session
 
-            session = boto3.session.Session()
+            session = new_session()
             # The stack's region first, as pulumi-aws. AWS_REGION is what the AWS CLI v2 and SDKs set, ahead of
             # AWS_DEFAULT_REGION; older botocore reads only AWS_DEFAULT_REGION (and the profile's region).
-            resolved = region or os.environ.get("AWS_REGION") or session.region_name
+            resolved = region or os.environ.get("AWS_REGION") or session.get_config_variable("region")
             if not resolved:  # an empty AWS_REGION (an unset CI variable) would make a host name of ".."
                 from botocore.exceptions import NoRegionError
                 raise NoRegionError()
-            made = _clients[key] = session.client(service, region_name=resolved, config=client_config(attempts))
+            made = _clients[key] = session.create_client(service, region_name=resolved, config=client_config(attempts))
     return made
 
 

@@ -49,7 +49,7 @@ def _fail(findings: list[Finding]) -> None:
 
 
 def _client_for(region: str | None) -> Callable[[], Any]:
-    """Makes the preflight's client when it is needed (boto3 is imported then, and only then)."""
+    """Makes the preflight's client when it is needed (botocore is loaded then, and only then)."""
     def make() -> Any:
         from providers import aws
         return aws.emr_client(region, attempts=preflight.ATTEMPTS)
@@ -172,9 +172,9 @@ def _in_thread(work: Callable[[], Any]) -> concurrent.futures.Future:
 
 
 def _warm(make_client: Callable[[], Any]) -> None:
-    """Import boto3 and make the preflight's client here, in the main thread, before the thread starts.
+    """Load botocore and make the preflight's client here, in the main thread, before the thread starts.
 
-    The thread then only waits on the network. Importing boto3 in it while the main
+    The thread then only waits on the network. Importing botocore in it while the main
     thread imports and compiles can hand one of them a partly initialised module.
     """
     try:

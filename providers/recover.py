@@ -127,7 +127,7 @@ class Recovery:
             region = config.get("aws:region")
             try:
                 client = self.client_factory(region)
-            except Exception as exc:  # noqa: BLE001 - e.g. no region anywhere: boto3 refuses to make the client
+            except Exception as exc:  # noqa: BLE001 - e.g. no region anywhere: botocore refuses to make the client
                 raise RecoverError(f"no EMR Serverless client: {exc} (set AWS_REGION, or the stack's aws:region). "
                                    f"{self.unchanged}") from None
             for op, plain in creates:

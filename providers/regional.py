@@ -25,5 +25,5 @@ class RegionalProvider(ResourceProvider):
         errors.plain_messages()
         try:
             self.region = req.config.get("aws:region")
-        except Exception:  # noqa: BLE001 - config shape differs across SDK versions; boto3 resolves anyway
+        except Exception:  # noqa: BLE001 - config shape differs across SDK versions; botocore resolves anyway
             self.region = None

@@ -1,9 +1,9 @@
-"""One boto3 Session and one client per provider process (providers/aws.py), however often the engine calls.
+"""One botocore session and one client per provider process (providers/aws.py), however often the engine calls.
 
-A new boto3 Session loads the service models again (~170 ms, under the GIL of the one
-provider process), so a Session per call made ``pulumi up`` 2-6× slower than a
-do-nothing provider (issue 12). The counts come from boto3 itself: ``Session.__init__``
-and ``Session.client`` are wrapped to count and then do their real work, and every
+A new session loads the service models again (~170 ms, under the GIL of the one
+provider process), so a session per call made ``pulumi up`` 2-6× slower than a
+do-nothing provider (issue 12). The counts come from botocore itself: ``Session.__init__``
+and ``Session.create_client`` are wrapped to count and then do their real work, and every
 call goes to the local endpoint.
 """
 
@@ -14,7 +14,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import boto3.session
+import botocore.session
 import pytest
 
 from conftest import engine_stack
@@ -36,9 +36,9 @@ def app(aws_env):
 
 @pytest.fixture
 def made(monkeypatch) -> dict[str, list]:
-    """Sessions and clients boto3 makes from now on, in this process; the process's client cache starts empty."""
+    """Sessions and clients botocore makes from now on, in this process; the process's client cache starts empty."""
     made: dict[str, list] = {"sessions": [], "clients": []}
-    init, client = boto3.session.Session.__init__, boto3.session.Session.client
+    init, client = botocore.session.Session.__init__, botocore.session.Session.create_client
 
     def counted_init(self, *args, **kwargs):
         made["sessions"].append(threading.get_ident())  # list.append is atomic: threads may count at once
@@ -48,8 +48,8 @@ def made(monkeypatch) -> dict[str, list]:
         made["clients"].append(args[0] if args else kwargs.get("service_name"))
         return client(self, *args, **kwargs)
 
-    monkeypatch.setattr(boto3.session.Session, "__init__", counted_init)
-    monkeypatch.setattr(boto3.session.Session, "client", counted_client)
+    monkeypatch.setattr(botocore.session.Session, "__init__", counted_init)
+    monkeypatch.setattr(botocore.session.Session, "create_client", counted_client)
     monkeypatch.setattr(aws, "_clients", {})
     return made
 
@@ -88,12 +88,12 @@ def test_concurrent_first_calls_share_one_session(app, endpoint, made):
     assert len(made["sessions"]) == 1 and made["clients"] == ["emr-serverless"]
 
 
-#: Loaded by every Python process the engine starts (PYTHONPATH): logs "<pid> <argv[0]>" for each boto3 Session.
+#: Loaded by every Python process the engine starts (PYTHONPATH): logs "<pid> <argv[0]>" for each botocore session.
 SITECUSTOMIZE = '''\
 import os, sys
-import boto3.session
+import botocore.session
 
-_init = boto3.session.Session.__init__
+_init = botocore.session.Session.__init__
 
 
 def _counted(self, *args, **kwargs):
@@ -102,7 +102,7 @@ def _counted(self, *args, **kwargs):
     _init(self, *args, **kwargs)
 
 
-boto3.session.Session.__init__ = _counted
+botocore.session.Session.__init__ = _counted
 '''
 
 
@@ -135,3 +135,27 @@ def test_up_refresh_and_destroy_through_the_engine_make_one_session_per_provider
     providers = {pid for pid, argv0 in lines if Path(argv0).parts[-2:] == ("dynamic", "__main__.py")}
     assert set(per_process.values()) == {1}, lines
     assert len(providers) == 3, lines  # up, refresh and destroy: one provider process each
+
+
+@pytest.mark.parametrize("type_name", ["service-2", "endpoint-rule-set-1", "paginators-1", "waiters-2"])
+def test_the_session_loader_knows_jobspecs_services_as_botocores_own_loader_does(type_name):
+    from botocore.loaders import create_loader
+
+    from providers.botocore_session import SERVICES, KnownServicesLoader
+
+    ours = KnownServicesLoader().list_available_services(type_name)
+    assert ours == [s for s in SERVICES if s in create_loader().list_available_services(type_name)]
+
+
+def test_the_session_loader_never_lists_the_other_services_folders(monkeypatch):
+    import os
+
+    from providers.botocore_session import new_session
+
+    listed = []
+    listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path=".": listed.append(str(path)) or listdir(path))
+    new_session().create_client("emr-serverless", region_name="us-east-1").get_paginator("list_job_runs")
+    folders = {Path(p).name for p in listed}
+    assert "emr-serverless" in folders
+    assert not folders & {"s3", "ec2", "dynamodb"}, sorted(folders)[:20]

@@ -159,7 +159,7 @@ def test_the_pulumi_extra_brings_the_pulumi_program_without_pulumi_aws(jobspec_v
     venv = jobspec_venv("pulumi")
     print(f"\njobspec[pulumi]: {venv.size() / MB:.1f} MB")
     installed = venv.distributions()
-    assert {"pulumi", "boto3"} <= installed.keys() and "pulumi-aws" not in installed
+    assert "pulumi" in installed and not {"pulumi-aws", "boto3"} & installed.keys()  # clients are botocore's
     proc = venv.run("python", "-c", "import providers.program, providers.recover", cwd=tmp_path)
     assert (proc.returncode, proc.stderr) == (0, "")
 
