@@ -33,7 +33,7 @@ import pulumi
 
 from providers import schedule_resource
 from providers.desired import DEFAULT_SPECS
-from providers.program import check_jobs, declare_checked, job_outputs
+from providers.declare import check_jobs, declare_checked, job_outputs
 
 #: The component's type token (package ``jobspec``, module ``index``).
 TYPE = "jobspec:index:JobSpecs"

@@ -54,7 +54,7 @@ class Desired:
 
 
 def overrides(config: dict[str, str]) -> dict[str, Any]:
-    """The deploy-time overrides set in the stack's config (as ``program._overrides`` reads them)."""
+    """The deploy-time overrides set in the stack's config (as ``program.main`` reads them)."""
     return {key: config[f"jobspec:{key}"] for key in OVERRIDABLE if config.get(f"jobspec:{key}")}
 
 

@@ -21,13 +21,13 @@ failures still read as sentences then (providers/errors.py).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Iterable
 
 from compiler.document import Document
 from compiler.findings import Finding
 from compiler.service_rules import BATCH_MAX_MINUTES, RULES, mode_of
+from providers.applications import Application, Fetch, Skipped
 
 #: Application states from which a submitted run can start (with auto-start for the idle ones).
 _READY = frozenset({"STARTED", "STARTING"})
@@ -36,36 +36,6 @@ _IDLE = frozenset({"CREATED", "STOPPED", "STOPPING"})
 _DRIVER = {"SPARK": "sparkSubmit", "HIVE": "hive"}
 #: The first release whose BATCH runs need a timeout of 1..10080 minutes.
 STRICT_TIMEOUT_RELEASE = (7, 11)
-_RELEASE = re.compile(r"emr-(\d+)\.(\d+)")
-#: Attempts per GetApplication: a preflight that cannot reach the service is skipped, not retried for long.
-ATTEMPTS = 2
-
-
-@dataclass(frozen=True)
-class Application:
-    """The facts of GetApplication that decide whether a job can run there."""
-
-    id: str
-    type: str
-    release: str
-    state: str
-    auto_start: bool
-
-    @classmethod
-    def from_api(cls, app: dict[str, Any]) -> "Application":
-        return cls(app["applicationId"], str(app.get("type", "")).upper(), app.get("releaseLabel", ""),
-                   app.get("state", ""), (app.get("autoStartConfiguration") or {}).get("enabled", True))
-
-    @property
-    def release_version(self) -> tuple[int, int] | None:
-        match = _RELEASE.match(self.release)
-        return (int(match.group(1)), int(match.group(2))) if match else None
-
-
-class Skipped(Exception):
-    """The service could not be asked; the message is the note to print."""
-
-
 @dataclass
 class Outcome:
     findings: list[Finding]
@@ -80,32 +50,6 @@ def application_ids(documents: Iterable[Document]) -> list[str]:
         if isinstance(app, str) and "application" not in doc.data:
             seen.setdefault(app, None)
     return list(seen)
-
-
-def fetch(client_for: Callable[[], Any], app_ids: list[str]) -> tuple[dict[str, Application | None], str | None]:
-    """GetApplication for each id (None: it does not exist), and the region asked.
-
-    Raises Skipped when the service cannot be asked.
-    """
-    from providers.aws import error_code
-    from providers.errors import describe
-
-    found: dict[str, Application | None] = {}
-    try:
-        client = client_for()
-        for app in app_ids:
-            try:
-                found[app] = Application.from_api(client.get_application(applicationId=app)["application"])
-            except Exception as exc:  # noqa: BLE001 - "not found" is an answer; the rest is handled below
-                if error_code(exc) != "ResourceNotFoundException":
-                    raise
-                found[app] = None
-    except Exception as exc:  # noqa: BLE001 - AWS failures skip the check; anything else is a bug
-        said = describe(exc, "GetApplication", attempts=ATTEMPTS)
-        if said is None:
-            raise
-        raise Skipped(f"applications not checked against the service: {said}") from None
-    return found, getattr(getattr(client, "meta", None), "region_name", None)
 
 
 def findings_for(documents: list[Document], apps: dict[str, Application | None], region: str | None,
@@ -185,13 +129,16 @@ def _timeout(doc: Document, app: Application) -> tuple[tuple | None, Finding | N
         f"1 to {BATCH_MAX_MINUTES} minutes (0, no timeout, is refused)")
 
 
-def check(documents: list[Document], lint_findings: list[Finding], client_for: Callable[[], Any]) -> Outcome:
-    """Preflight every document against the live service; see the module doc."""
+def check(documents: list[Document], lint_findings: list[Finding], read: Fetch) -> Outcome:
+    """Preflight every document against the live service; see the module doc.
+
+    ``read`` makes the GetApplication calls: providers/preflight_worker.py's process, or the caller's own.
+    """
     app_ids = application_ids(documents)
     if not app_ids:
         return Outcome(lint_findings)
     try:
-        apps, region = fetch(client_for, app_ids)
+        apps, region = read(app_ids)
     except Skipped as skipped:
         return Outcome(lint_findings, str(skipped))
     return Outcome(findings_for(documents, apps, region, lint_findings))

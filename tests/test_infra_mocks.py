@@ -35,7 +35,7 @@ MOCKS = Mocks()
 pulumi.runtime.set_mocks(MOCKS, preview=False)
 
 from providers.infra import TRUST_POLICY, Infra  # noqa: E402  (mocks first, as Pulumi requires)
-from providers.program import declare_jobs  # noqa: E402
+from providers.declare import declare_jobs  # noqa: E402
 
 
 def write_spec(tmp_path, text: str):

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import engine_stack
+from tools.engine import REPO
 from tools.local_endpoint import LocalEndpoint
 
 pytestmark = pytest.mark.e2e
@@ -130,3 +131,36 @@ def test_each_application_is_read_once_per_program_run(stack, endpoint):
     before = len(endpoint.calls("GET", f"/applications/{app}"))
     ws.run("preview")
     assert len(endpoint.calls("GET", f"/applications/{app}")) == before + 1
+
+
+#: Loaded by every Python process the engine starts: logs "<argv[0]> botocore" when it imports botocore, and
+#: "<argv[0]> exited" at a normal exit (argv[0] is not set yet while sitecustomize runs).
+WHO_LOADS_BOTOCORE = '''\
+import os, sys
+def _log(what):
+    with open(os.environ["JOBSPEC_TEST_BOTOCORE_LOG"], "a") as log:
+        log.write(f"{os.path.basename(sys.argv[0])} {what}\\n")
+class _Watch:
+    def find_spec(self, name, path=None, target=None):
+        if name == "botocore.client":  # a real import (the model lookup only finds "botocore")
+            _log("botocore")
+        return None
+import atexit
+atexit.register(_log, "exited")
+sys.meta_path.insert(0, _Watch())
+'''
+
+
+def test_up_reads_the_applications_in_a_worker_process_and_the_program_never_loads_botocore(stack, endpoint, tmp_path):
+    app, _, ws = stack({"a.yaml": SPARK, "b.yaml": SPARK})
+    site, log = tmp_path / "site", tmp_path / "botocore.log"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(WHO_LOADS_BOTOCORE)
+    ws.extra_env.update(PYTHONPATH=f"{site}:{REPO}", JOBSPEC_TEST_BOTOCORE_LOG=str(log))
+    before = len(endpoint.calls("GET", f"/applications/{app}"))
+    assert ws.run(*UP).returncode == 0
+    assert len(endpoint.calls("GET", f"/applications/{app}")) == before + 1
+    lines = sorted(set(log.read_text().splitlines()) - {"__main__.py exited"})
+    # The program (argv ".", the language host's exec) runs to its end and never imports botocore; the
+    # preflight worker and the provider (pulumi.dynamic's __main__.py) do.
+    assert lines == [". exited", "__main__.py botocore", "preflight_worker.py botocore"]

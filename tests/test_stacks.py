@@ -18,7 +18,7 @@ import pytest
 
 from compiler.cli import main
 from conftest import REPO
-from providers.program import check_layout
+from providers.declare import check_layout
 
 PROJECT = (REPO / "Pulumi.yaml").read_text()
 ADVICE = ("each job there would belong to both stacks, and each would start its own run of it. Give every stack a "
