@@ -48,10 +48,12 @@ def declare_jobs(specs: str | Path, stack: str, overrides: dict[str, Any] | None
     stops the whole preview or update and nothing is half-applied. So does a folder
     with no specs, unless ``allow_empty``: it would cancel every run of the stack.
 
-    ``defer_service_check`` (previews only, where declaring a resource starts nothing)
-    waits for the applications in a thread while the specs are compiled and the resources
-    declared, and fails the program once it knows: the read then costs a preview
-    almost no wall time. An update always reads them first. ``worker`` reads them
+    ``defer_service_check`` waits for the applications in a thread while the specs are
+    compiled and the resources declared, and fails the program once it knows: the read
+    then costs almost no wall time. Only for a preview (declaring starts nothing), or
+    when ``opts`` holds every resource until the program has passed (providers/gate.py,
+    as jobspec's program does): the SDK sends the registrations of a failed program.
+    Without it the applications are read first. ``worker`` reads them
     (providers/preflight_worker.py): give one started early, or one is started here.
 
     A scheduled spec's ``Schedule`` goes into ``schedules`` (when given).

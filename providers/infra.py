@@ -48,7 +48,9 @@ def _snake_keys(value: Any) -> Any:
 class Infra:
     """The declared applications and roles, and a ``resolve(kind, name)`` for the compiler."""
 
-    def __init__(self, applications: dict[str, dict[str, Any]] | None, roles: dict[str, dict[str, Any]] | None) -> None:
+    def __init__(self, applications: dict[str, dict[str, Any]] | None, roles: dict[str, dict[str, Any]] | None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        """Declares the applications and roles with ``opts`` (the program's ``Gate``: providers/gate.py)."""
         self.applications: dict[str, Any] = {}
         self.roles: dict[str, Any] = {}
         self.attachments: list[Any] = []
@@ -63,15 +65,17 @@ class Infra:
                                   "pulumi-aws: pip install 'jobspec[aws]'") from None
 
         for name, args in (applications or {}).items():
-            self.applications[name] = aws.emrserverless.Application(name, **_snake_keys({"name": name, **args}))
+            self.applications[name] = aws.emrserverless.Application(name, **_snake_keys({"name": name, **args}),
+                                                                    opts=opts)
         for name, args in (roles or {}).items():
             args = dict(args)
             policy_arns = args.pop("policyArns", [])
             role = aws.iam.Role(name, assume_role_policy=args.pop("assumeRolePolicy", TRUST_POLICY),
-                                **_snake_keys(args))
+                                **_snake_keys(args), opts=opts)
             for i, arn in enumerate(policy_arns):
-                self.attachments.append(aws.iam.RolePolicyAttachment(f"{name}-policy-{i}", role=role.name, policy_arn=arn,
-                                             opts=pulumi.ResourceOptions(parent=role)))
+                child = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(parent=role))
+                self.attachments.append(aws.iam.RolePolicyAttachment(f"{name}-policy-{i}", role=role.name,
+                                                                     policy_arn=arn, opts=child))
             self.roles[name] = role
 
     def resolver(self) -> Callable[[str, str], Any]:

@@ -23,7 +23,7 @@ from typing import Any
 
 import pulumi
 
-from providers import preflight_worker
+from providers import gate, preflight_worker
 
 #: Names ``providers.program`` has always offered, now in providers/declare.py (see ``__getattr__``).
 _DECLARE = frozenset({"declare_jobs", "check_jobs", "declare_checked", "job_outputs", "check_layout", "Checked"})
@@ -43,23 +43,26 @@ def main() -> None:
     # First, before the linter, the compiler and the resource classes are imported: the worker's own
     # start-up (botocore, a client: ~0.15 s) then runs on another core meanwhile (providers/preflight_worker.py).
     worker = preflight_worker.start(region)
+    # Every resource waits for the gate, opened only when the block ends without an error: the jobs can be
+    # declared while the worker still reads the applications, and a finding still sends none of them.
     try:
-        from compiler import collector
-        from providers import declare, schedule_resource
-        from providers.desired import DEFAULT_SPECS, OVERRIDABLE
-        from providers.infra import Infra
+        with gate.Gate() as held:
+            from compiler import collector
+            from providers import declare, schedule_resource
+            from providers.desired import DEFAULT_SPECS, OVERRIDABLE
+            from providers.infra import Infra
 
-        collector.relax_for_process()
-        config = pulumi.Config("jobspec")
-        specs, stack = config.get("specs") or DEFAULT_SPECS, pulumi.get_stack()
-        declare.check_layout(Path.cwd(), stack, specs)
-        infra = Infra(config.get_object("applications"), config.get_object("roles"))
-        schedules: dict[str, Any] = {}
-        overrides = {key: config.get(key) for key in OVERRIDABLE if config.get(key)}
-        jobs = declare.declare_jobs(specs, stack, overrides, infra,
-                                    allow_empty=bool(config.get_bool("allowEmpty")), region=region,
-                                    defer_service_check=pulumi.runtime.is_dry_run(), schedules=schedules,
-                                    worker=worker)
+            collector.relax_for_process()
+            config = pulumi.Config("jobspec")
+            specs, stack = config.get("specs") or DEFAULT_SPECS, pulumi.get_stack()
+            declare.check_layout(Path.cwd(), stack, specs)
+            infra = Infra(config.get_object("applications"), config.get_object("roles"), held.opts)
+            schedules: dict[str, Any] = {}
+            overrides = {key: config.get(key) for key in OVERRIDABLE if config.get(key)}
+            jobs = declare.declare_jobs(specs, stack, overrides, infra,
+                                        allow_empty=bool(config.get_bool("allowEmpty")), region=region,
+                                        defer_service_check=True, schedules=schedules, opts=held.opts,
+                                        worker=worker)
     finally:
         worker.close()
     pulumi.export("jobs", declare.job_outputs(jobs))
