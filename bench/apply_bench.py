@@ -35,7 +35,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import preview_bench, proctree
+from bench import bytecode, preview_bench, proctree
 from bench.results import write_section
 from tools.engine import REPO, PulumiWorkspace, pulumi_bin_dir
 from tools.local_endpoint import LocalEndpoint
@@ -183,6 +183,7 @@ def run_size(n: int, runs: int, bin_dir: Path, endpoint: LocalEndpoint, engine_e
 
 def run(sizes: tuple[int, ...] = SIZES, runs: int = RUNS, engine_env: dict[str, str] | None = None) -> list[Sample]:
     bin_dir = pulumi_bin_dir()
+    bytecode.compile_modules()
     samples: list[Sample] = []
     with LocalEndpoint() as endpoint:
         endpoint.create_application("bench", application_id=preview_bench.APPLICATION)

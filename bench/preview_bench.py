@@ -26,6 +26,7 @@ import textwrap
 import time
 from pathlib import Path
 
+from bench import bytecode
 from bench.results import write_section
 from compiler import model
 from tools.engine import PREVIEW_ENV, REPO, PulumiWorkspace, pulumi_bin_dir, scratch_project
@@ -109,6 +110,7 @@ def write_bodies(specs: Path, out: Path) -> None:
 
 def run(sizes: tuple[int, ...] = SIZES) -> list[dict]:
     bin_dir = pulumi_bin_dir()
+    bytecode.compile_modules()
     rows = []
     with LocalEndpoint() as endpoint:
         endpoint.create_application("bench", application_id=APPLICATION)

@@ -36,6 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import bytecode
 from bench.preview_bench import spec_text
 from bench.proctree import kill_session
 from bench.results import write_section
@@ -177,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.jobs < args.stacks or args.stacks < 2:
         parser.error("--stacks must be 2 or more, and --jobs at least --stacks")
     bin_dir = pulumi_bin_dir()
+    bytecode.compile_modules()
     results = []
     with LocalEndpoint() as endpoint:
         for run in range(args.runs):

@@ -144,7 +144,20 @@ class JobRunProvider(RegionalProvider):
     # -- preview: pure -------------------------------------------------------------------------
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """The same linter as ``jobspec lint``, on the compiled body; unknown values are skipped."""
+        """The same linter as ``jobspec lint``, on the compiled body; unknown values are skipped.
+
+        A body equal to the one last applied (``olds``: the inputs in state) is not linted
+        again: it passed when it was applied, and an unchanged body starts nothing. Most
+        resources of an ``up`` are unchanged, and the provider's checks run one after another.
+        """
+        failures = [] if olds and body_of(olds) == body_of(news) else self._lint(news)
+        fixed = fixed_token_failure(olds, news)
+        if fixed is not None:
+            failures.append(fixed)
+        return CheckResult(news, failures)
+
+    @staticmethod
+    def _lint(news: dict[str, Any]) -> list[CheckFailure]:
         from compiler.document import Document
         from compiler.lint import default_linter
 
@@ -160,10 +173,7 @@ class JobRunProvider(RegionalProvider):
             if top in unknown or finding.severity != "error":
                 continue
             failures.append(CheckFailure(top or "body", f"{finding.file}: {finding.field}: {finding.message} [{finding.rule}]"))
-        fixed = fixed_token_failure(olds, news)
-        if fixed is not None:
-            failures.append(fixed)
-        return CheckResult(news, failures)
+        return failures
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Restart on any body change (replace), update in place for tags and jobspec keys only."""

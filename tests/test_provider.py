@@ -214,6 +214,18 @@ def test_check_reports_a_model_violation_with_field_and_rule():
     assert failure.reason.startswith("job.yaml: mode:")
 
 
+def test_check_does_not_lint_a_body_equal_to_the_one_applied_again():
+    # What is in state passed when it was applied (or predates a newer rule); unchanged, it starts nothing.
+    applied = props({**BODY, "mode": "NIGHTLY"})
+    assert JobRunProvider().check(applied, props({**BODY, "mode": "NIGHTLY"})).failures == []
+
+
+def test_check_lints_a_body_that_differs_from_the_one_applied():
+    applied = props({**BODY, "mode": "NIGHTLY"})
+    (failure,) = JobRunProvider().check(applied, props({**BODY, "mode": "NIGHTLY", "name": "v2", "clientToken": "js1-bbb"})).failures
+    assert failure.property == "mode" and "[E1014]" in failure.reason
+
+
 def test_check_tolerates_unknown_values_of_any_type():
     news = props({**BODY, "applicationId": UNKNOWN, "executionTimeoutMinutes": UNKNOWN, "tags": UNKNOWN})
     assert JobRunProvider().check({}, news).failures == []
