@@ -50,7 +50,3 @@ class Gate:
                 f"jobspec: the program was interrupted ({kind.__name__ if kind else 'unknown'}); nothing was applied"))
             # Retrieved here, once: each held registration awaits it too, and the SDK handles their failures.
             self._future.exception()
-
-    @property
-    def settled(self) -> bool:
-        return self._future.done()
