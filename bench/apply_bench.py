@@ -1,6 +1,7 @@
 """Cost of ``pulumi up``, ``refresh`` and ``destroy``: jobspec vs a do-nothing provider, with peak memory.
 
-    python -m bench.apply_bench [--sizes 100,300,1000] [--runs 3] [--engine-env NAME=VALUE ...] [--no-write]
+    python -m bench.apply_bench [--sizes 100,300,1000] [--runs 3] [--up-repeats 3] [--engine-env NAME=VALUE ...]
+                                [--no-write]
 
 For each size N: N distinct generated specs (bench/preview_bench.py's), one stack of
 jobspec's program and one of the do-nothing program (bench/noop: the same compiled
@@ -8,8 +9,10 @@ bodies, the same members secret; its read returns the state unchanged, its delet
 does nothing), both against the local endpoint (moto, in this process). Each run
 times, through the real engine, in this order: ``up`` creating all N, a no-change
 ``up``, a one-change ``up`` (one spec's entry point edited: one replace), ``refresh``
-and ``destroy``. jobspec and the do-nothing stack take turns step by step (who goes
-first alternates per run), so drift hits both alike. Every command is checked
+and ``destroy``; the two ``up`` steps ``--up-repeats`` times in a row (the edit, then
+back...), the run keeping the median, since at 100 jobs they take ~2 s and the
+machine's noise alone moves one of them by ±0.15 s. jobspec and the do-nothing stack
+take turns step by step (who goes first alternates per run), so drift hits both alike. Every command is checked
 (exit status, and the engine's step summary: N created, one replaced, N deleted)
 and bounded (``TIMEOUT_BASE + TIMEOUT_PER_JOB * N`` seconds, then its whole
 process tree gets SIGKILL). Peak memory is the whole tree's: engine, language host
@@ -57,6 +60,10 @@ STEPS = (
     ("refresh, runs recorded ended", ("refresh", "--yes", "--skip-preview"), 1.5),
     ("destroy", ("destroy", "--yes", "--skip-preview"), 1.5),
 )
+#: Steps short enough at 100 jobs (~2 s) for the machine's noise (±0.15 s) to move one run's ratio by ±0.1:
+#: each run times them UP_REPEATS times in a row (the providers taking turns) and keeps the median.
+REPEATED = ("no-change up", "one-change up")
+UP_REPEATS = 3
 TIMEOUT_BASE, TIMEOUT_PER_JOB = 180.0, 1.2
 #: The spec edited by the one-change step, and the edit (its entry point: a body change, so a replace).
 EDITED, EDIT = "job-0000.yaml", ("etl/job_0.py", "etl/job_0_v2.py")
@@ -156,7 +163,8 @@ class Stacks:
         return sum(f.stat().st_size for f in files) / 1024
 
 
-def run_size(n: int, runs: int, bin_dir: Path, endpoint: LocalEndpoint, engine_env: dict[str, str]) -> list[Sample]:
+def run_size(n: int, runs: int, bin_dir: Path, endpoint: LocalEndpoint, engine_env: dict[str, str],
+             up_repeats: int = UP_REPEATS) -> list[Sample]:
     samples = []
     with tempfile.TemporaryDirectory(prefix="jobspec-apply-bench-") as tmp:
         stacks = Stacks(Path(tmp), n, bin_dir, endpoint.env(), engine_env)
@@ -165,30 +173,41 @@ def run_size(n: int, runs: int, bin_dir: Path, endpoint: LocalEndpoint, engine_e
             stacks.edit(False)
             order = KINDS if r % 2 == 0 else KINDS[::-1]
             for step, args, _ in STEPS:
-                if step == "one-change up":
-                    stacks.edit(True)
                 # Runs start RUNNING, as on the service, and all end before the second refresh.
                 endpoint.new_runs("RUNNING" if step == "create" else None)
                 if step == "refresh, runs ended since":
                     endpoint.end_runs(preview_bench.APPLICATION)
+                timed: dict[str, list[proctree.Measured]] = {kind: [] for kind in order}
+                for i in range(up_repeats if step in REPEATED else 1):
+                    if step == "one-change up":
+                        stacks.edit(i % 2 == 0)  # the edit, then back: one replace each time
+                    for kind in order:
+                        m = stacks.step(kind, step, args)
+                        timed[kind].append(m)
+                        print(f"apply {n:>5} jobs, run {r + 1}/{runs}, {step:<13} {kind:<7} {m.seconds:7.2f}s "
+                              f"tree peak {m.peak_tree_kib / 1024:6.0f} MiB ({m.processes} processes)",
+                              file=sys.stderr, flush=True)
                 for kind in order:
-                    m = stacks.step(kind, step, args)
-                    samples.append(Sample(n, r, step, kind, m.seconds, m.peak_tree_kib / 1024,
-                                          m.peak_process_kib / 1024, stacks.state_kib(kind)))
-                    print(f"apply {n:>5} jobs, run {r + 1}/{runs}, {step:<13} {kind:<7} {m.seconds:7.2f}s "
-                          f"tree peak {m.peak_tree_kib / 1024:6.0f} MiB ({m.processes} processes)",
-                          file=sys.stderr, flush=True)
+                    samples.append(sample_of(n, r, step, kind, timed[kind], stacks.state_kib(kind)))
     return samples
 
 
-def run(sizes: tuple[int, ...] = SIZES, runs: int = RUNS, engine_env: dict[str, str] | None = None) -> list[Sample]:
+def sample_of(n: int, run: int, step: str, kind: str, timed: list[proctree.Measured], state_kib: float) -> Sample:
+    """One run's figure for a step timed once or more: the median time, the highest memory."""
+    return Sample(n, run, step, kind, statistics.median(m.seconds for m in timed),
+                  max(m.peak_tree_kib for m in timed) / 1024, max(m.peak_process_kib for m in timed) / 1024,
+                  state_kib)
+
+
+def run(sizes: tuple[int, ...] = SIZES, runs: int = RUNS, engine_env: dict[str, str] | None = None,
+        up_repeats: int = UP_REPEATS) -> list[Sample]:
     bin_dir = pulumi_bin_dir()
     bytecode.compile_modules()
     samples: list[Sample] = []
     with LocalEndpoint() as endpoint:
         endpoint.create_application("bench", application_id=preview_bench.APPLICATION)
         for n in sizes:
-            samples += run_size(n, runs, bin_dir, endpoint, engine_env or {})
+            samples += run_size(n, runs, bin_dir, endpoint, engine_env or {}, up_repeats)
     return samples
 
 
@@ -231,7 +250,7 @@ def _spread(values: list[float]) -> str:
     return f"{med:.2f} ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 else f"{med:.2f}"
 
 
-def table(samples: list[Sample], engine_env: dict[str, str] | None = None) -> str:
+def table(samples: list[Sample], engine_env: dict[str, str] | None = None, up_repeats: int = UP_REPEATS) -> str:
     table_rows = rows(samples)
     runs = max(s.run for s in samples) + 1
     lines = [
@@ -263,10 +282,12 @@ def table(samples: list[Sample], engine_env: dict[str, str] | None = None) -> st
     lines.append(f"- State file after create, jobspec / do-nothing (rewritten whole at every checkpoint): {sizes}.")
     lines.append("")
     setting = ", ".join(f"`{k}={v}`" for k, v in sorted((engine_env or {}).items())) or "the engine's defaults"
+    repeated = (f"A run's no-change and one-change `up` is the median of {up_repeats} in a row (one-change: the "
+                "edit, then back, and so on: one replace each), the providers taking turns. " if up_repeats > 1 else "")
     lines.append(
         f"Wall time of each `pulumi` command (`--skip-preview`), median (min–max) of {runs} run(s), jobspec and the "
         f"do-nothing provider taking turns step by step; ratio: of the medians (min–max of each run's ratio). "
-        f"Engine v3.274.1, file backend, {setting}; local endpoint (moto) in the benchmark's process; "
+        f"{repeated}Engine v3.274.1, file backend, {setting}; local endpoint (moto) in the benchmark's process; "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, {datetime.date.today()}. "
         "Peak tree: the largest sum of resident memory over the engine, language host and provider processes "
         "(sampled every 0.1 s); largest process: the highest `VmHWM` of one of them. "
@@ -300,12 +321,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--sizes", type=lambda t: tuple(int(x) for x in t.split(",")), default=SIZES,
                         help="comma-separated job counts (default: 100,300,1000)")
     parser.add_argument("--runs", type=int, default=RUNS, help="runs per size (default: 3)")
+    parser.add_argument("--up-repeats", type=int, default=UP_REPEATS,
+                        help=f"times each run repeats the no-change and one-change up, keeping the median "
+                             f"(default: {UP_REPEATS})")
     parser.add_argument("--engine-env", type=_env_pair, action="append", default=[], metavar="NAME=VALUE",
                         help="an environment variable for every pulumi command of both stacks (repeatable)")
     parser.add_argument("--no-write", action="store_true", help="print the table only; leave bench/RESULTS.md")
     args = parser.parse_args(argv)
-    if args.runs < 1 or not args.sizes or min(args.sizes) < 1:
-        parser.error("--runs and every size must be at least 1")
+    if args.runs < 1 or args.up_repeats < 1 or not args.sizes or min(args.sizes) < 1:
+        parser.error("--runs, --up-repeats and every size must be at least 1")
     return args
 
 
@@ -313,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     engine_env = dict(args.engine_env)
     try:
-        out = table(run(args.sizes, args.runs, engine_env), engine_env)
+        out = table(run(args.sizes, args.runs, engine_env, args.up_repeats), engine_env, args.up_repeats)
     except BenchError as exc:
         print(f"apply_bench: {exc}", file=sys.stderr)
         return 1

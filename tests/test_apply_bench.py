@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.apply_bench import linear, parse_args, slopes, summary
+from bench.apply_bench import linear, parse_args, sample_of, slopes, summary
+from bench.proctree import Measured
 
 #: The end of `pulumi up` output after one spec's entry point changed (engine v3.274.1, 100 jobs).
 ONE_CHANGE = """\
@@ -45,7 +46,18 @@ def test_two_sizes_cannot_show_linearity():
     assert linear(slopes(rows((100, 1.0), (300, 3.0)), "create")) is None
 
 
-@pytest.mark.parametrize("argv", [["--engine-env", "no-equals-sign"], ["--runs", "0"], ["--sizes", "0,10"]])
+def timed(seconds: float, tree_kib: int, process_kib: int) -> Measured:
+    return Measured(0, seconds, "", "", tree_kib, process_kib, 3, False)
+
+
+def test_a_step_timed_several_times_in_a_run_counts_its_median_time_and_its_highest_memory():
+    sample = sample_of(100, 0, "one-change up", "jobspec",
+                       [timed(2.9, 2048, 1024), timed(2.1, 4096, 1024), timed(2.3, 1024, 3072)], 600.0)
+    assert (sample.seconds, sample.peak_tree_mib, sample.peak_process_mib, sample.state_kib) == (2.3, 4.0, 3.0, 600.0)
+
+
+@pytest.mark.parametrize("argv", [["--engine-env", "no-equals-sign"], ["--runs", "0"], ["--sizes", "0,10"],
+                                  ["--up-repeats", "0"]])
 def test_bad_arguments_are_usage_errors(argv, capsys):
     with pytest.raises(SystemExit) as exit_:
         parse_args(argv)
