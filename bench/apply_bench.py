@@ -12,8 +12,9 @@ times, through the real engine, in this order: ``up`` creating all N, a no-chang
 and ``destroy``; the two ``up`` steps ``--up-repeats`` times in a row (the edit, then
 back...), the run keeping the median, since at 100 jobs they take ~2 s and the
 machine's noise alone moves one of them by ±0.15 s. jobspec and the do-nothing stack
-take turns step by step (who goes first alternates per run), so drift hits both alike. Every command is checked
-(exit status, and the engine's step summary: N created, one replaced, N deleted)
+take turns step by step (who goes first alternates per run), so drift hits both
+alike. Every command is checked (exit status, and the engine's step summary: N
+created, one replaced, N deleted)
 and bounded (``TIMEOUT_BASE + TIMEOUT_PER_JOB * N`` seconds, then its whole
 process tree gets SIGKILL). Peak memory is the whole tree's: engine, language host
 and provider processes (bench/proctree.py).
