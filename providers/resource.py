@@ -11,6 +11,7 @@ from pulumi.dynamic import Resource
 from compiler import model
 from compiler.compile import fingerprints
 from providers.jobrun import META, JobRunProvider
+from providers.source_position import declared_at
 
 #: Outputs the program reads. Each top-level property costs the SDK an Output per
 #: resource, so the other outputs (stateDetails, timestamps) stay in state only.
@@ -78,6 +79,7 @@ class JobRun(Resource, module="emrserverless", name="JobRun"):
         opts = with_aliases(name, previous_names, opts)
         for key in ATTRIBUTES:
             props.setdefault(key, None)
-        super().__init__(JobRunProvider(), name, props, opts)
+        with declared_at(spec_file):  # the spec, not jobspec's frames: less state per job
+            super().__init__(JobRunProvider(), name, props, opts)
         self.spec_file = spec_file
         self.token_given = token_given

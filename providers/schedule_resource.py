@@ -13,6 +13,7 @@ from compiler.findings import dotted
 from compiler.schedule import create_schedule_request, target_input
 from providers.resource import with_aliases
 from providers.schedule import META, ScheduleProvider
+from providers.source_position import declared_at
 
 
 def fingerprinted(name: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -50,7 +51,8 @@ class Schedule(Resource, module="scheduler", name="Schedule"):
         props[META] = {"jobName": name, "specFile": spec_file, "body": fingerprinted(name, shown)}
         props.setdefault("Arn", None)
         opts = with_aliases(name, previous_names, opts)
-        super().__init__(ScheduleProvider(), name, props, opts)
+        with declared_at(spec_file):
+            super().__init__(ScheduleProvider(), name, props, opts)
         self.spec_file = spec_file
 
 

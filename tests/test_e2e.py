@@ -142,6 +142,12 @@ def test_state_holds_no_sensitive_member_in_plain_text(world):
     assert ROLE_ARN in exported  # not sensitive: stays readable
 
 
+def test_state_records_each_job_as_declared_at_its_spec_file_not_in_jobspecs_python_code(world):
+    recorded = {r["outputs"]["jobspec"]["jobName"]: (r["sourcePosition"], r["stackTrace"]) for r in world.ws.resources()}
+    spec = "project:///jobspecs/{}.yaml#1"
+    assert recorded == {job: (spec.format(job), [{"sourcePosition": spec.format(job)}]) for job in JOBS}
+
+
 def test_changing_spark_conf_previews_a_replace_of_that_job_only_with_the_changed_path(world):
     spec = world.specs / "orders-etl.yaml"
     spec.write_text(spec.read_text().replace("spark.executor.memory: 4g", "spark.executor.memory: 7777m"))

@@ -132,6 +132,11 @@ def test_state_holds_the_target_input_only_as_a_secret(world):
     assert nightly["outputs"]["jobspec"]["body"]["jobDriver"]["sparkSubmit"]["entryPoint"].startswith("sha256:")
 
 
+def test_state_records_each_schedule_as_declared_at_its_spec_file(world):
+    recorded = {r["outputs"]["jobspec"]["jobName"]: r["sourcePosition"] for r in world.ws.resources(":Schedule")}
+    assert recorded == {"nightly": "project:///jobspecs/nightly.yaml#1", "hourly": "project:///jobspecs/hourly.yaml#1"}
+
+
 def test_the_schedule_firing_starts_the_body_compile_gives_without_schedule(world):
     """As the Scheduler does: the execution id for the placeholder, the casing mapped back, StartJobRun."""
     target = world.schedule("nightly")["Target"]
