@@ -23,6 +23,8 @@ import sys
 import traceback
 from typing import Any, Callable, TypeVar
 
+from providers import own_keys
+
 #: What each AWS error code means for the person running ``pulumi up``.
 _ADVICE: dict[str, str] = {
     "AccessDeniedException": "the AWS identity running pulumi is not allowed to do this: grant it "
@@ -144,7 +146,7 @@ def sentences(action: str, props_arg: int) -> Callable[[F], F]:
                 raise
             except Exception as exc:  # noqa: BLE001 - only AWS/botocore failures are translated
                 props = args[props_arg] if len(args) > props_arg and isinstance(args[props_arg], dict) else {}
-                own = props.get("jobspec") if isinstance(props.get("jobspec"), dict) else props
+                own = own_keys.of(props) if isinstance(props.get(own_keys.META), (dict, str)) else props
                 found = describe(exc, getattr(exc, "operation_name", None) or action,
                                  own.get("jobName"), own.get("specFile"))
                 if found is None:

@@ -7,7 +7,9 @@ path and method contracts are kept stable, because ``refresh`` and ``destroy``
 run the provider recorded in state (pulumi/pulumi#6490).
 
 Properties: the StartJobRun members under their AWS names (so a preview diff reads
-like the API), plus jobspec's own keys in one ``jobspec`` map: ``jobName``, ``specFile``,
+like the API), plus jobspec's own keys in one ``jobspec`` property, a JSON string
+(``providers/own_keys.py``: the engine's cost per state write grows with the count of
+property values): ``jobName``, ``specFile``,
 ``deploy``, ``rerun``, ``fingerprints`` (digests of the secret members, so a preview
 shows which of them changed) and ``clientTokenGiven`` (the spec fixes the token).
 One map, not six top-level properties, because the
@@ -25,13 +27,13 @@ from typing import Any
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from compiler import model, plan as planning
-from providers import aws, errors, run_reads
+from providers import aws, errors, own_keys, run_reads
 from providers.regional import RegionalProvider
 
 #: The string Pulumi sends for a value not known during preview (pulumi/pulumi#6310).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 #: The property holding jobspec's own inputs: a change to them updates state only, never the run.
-META = "jobspec"
+META = own_keys.META
 META_KEYS = ("jobName", "specFile", "deploy", "rerun", "fingerprints", "clientTokenGiven")
 OUTPUT_KEYS = ("arn", "jobRunId", "state", "stateDetails", "createdAt", "updatedAt")
 #: Seconds between GetJobRun calls while waiting (only with ``deploy.wait``).
@@ -59,14 +61,26 @@ def meta(props: dict[str, Any]) -> dict[str, Any]:
     """jobspec's own keys of a property bag, empty values dropped.
 
     The engine may drop an empty mapping or a null from state, so ``{}``, ``None`` and
-    absent mean the same. State written before the keys moved under ``jobspec`` has
-    them at the top level; they are read from there, so such a job diffs as unchanged
-    and the next ``up`` records the keys under ``jobspec`` without a provider call
-    (tests/test_state_migration.py).
+    absent mean the same. The keys are a JSON string under ``jobspec``; state written
+    before holds them as a map there, or, older still, at the top level. Both are read,
+    so such a job diffs as unchanged and the next ``up`` records the string without a
+    provider call (tests/test_state_migration.py).
     """
     nested = props.get(META)
-    source = nested if isinstance(nested, dict) else props
+    source = own_keys.decode(nested) if isinstance(nested, (dict, str)) else props
     return {k: source[k] for k in META_KEYS if source.get(k) not in (None, {})}
+
+
+def _kept(props: dict[str, Any]) -> dict[str, Any]:
+    """The outputs a read keeps: the state's, jobspec's keys as the string even where state written before has
+    them as a map or at the top level (a refresh moves them; a same step of ``up`` keeps the old outputs)."""
+    outs = {k: v for k, v in props.items() if k != "__provider"}
+    own = meta(props)
+    if own and not isinstance(outs.get(META), str):
+        for key in META_KEYS:
+            outs.pop(key, None)
+        outs[META] = own_keys.encode(own)
+    return outs
 
 
 def _iso(value: Any) -> Any:
@@ -260,7 +274,7 @@ class JobRunProvider(RegionalProvider):
 
         Never a silent re-create. A run recorded as ended is not read: it cannot change.
         """
-        outs = {k: v for k, v in props.items() if k != "__provider"}
+        outs = _kept(props)
         if run_reads.has_ended(props):
             return ReadResult(id_, outs)
         listed = run_reads.ACTIVE.summary(self._client(), props["applicationId"], id_)
@@ -272,7 +286,7 @@ class JobRunProvider(RegionalProvider):
     @errors.sentences("GetJobRun", props_arg=1)
     def read_alone(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """``read`` of one run by GetJobRun, with no listing: for ``jobspec recover``, which reads one run."""
-        outs = {k: v for k, v in props.items() if k != "__provider"}
+        outs = _kept(props)
         try:
             run = self._client().get_job_run(applicationId=props["applicationId"], jobRunId=id_)["jobRun"]
         except Exception as exc:  # noqa: BLE001 - only "not found" is handled; others propagate

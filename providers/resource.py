@@ -10,6 +10,7 @@ from pulumi.dynamic import Resource
 
 from compiler import model
 from compiler.compile import fingerprints
+from providers import own_keys
 from providers.jobrun import META, JobRunProvider
 from providers.source_position import declared_at
 
@@ -74,8 +75,9 @@ class JobRun(Resource, module="emrserverless", name="JobRun"):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         props: dict[str, Any] = with_secrets(body)
         # clientTokenGiven only when true: state written before it existed then reads the same.
-        props[META] = {"jobName": name, "specFile": spec_file, "deploy": deploy or {}, "rerun": rerun,
-                       "fingerprints": fingerprints(name, body), "clientTokenGiven": True if token_given else None}
+        props[META] = own_keys.encode({"jobName": name, "specFile": spec_file, "deploy": deploy, "rerun": rerun,
+                                       "fingerprints": fingerprints(name, body),
+                                       "clientTokenGiven": True if token_given else None})
         opts = with_aliases(name, previous_names, opts)
         for key in ATTRIBUTES:
             props.setdefault(key, None)

@@ -13,6 +13,7 @@ import pytest
 
 from compiler.compile import compile_document
 from compiler.lint import lint_paths
+from providers import own_keys
 from providers.jobrun import META_KEYS, UNKNOWN, JobRunError, JobRunProvider
 from endpointkit import aws_env, endpoint  # noqa: F401 - fixtures
 from tools.local_endpoint import ROLE_ARN
@@ -50,7 +51,7 @@ def props(body: dict, **extra) -> dict:
     """Inputs as JobRun declares them: the body, jobspec's keys (overridable by name) under ``jobspec``."""
     own = {"jobName": "nightly", "specFile": "job.yaml", "deploy": {}}
     own.update({k: extra.pop(k) for k in META_KEYS if k in extra})
-    return {**body, "jobspec": own, **extra}
+    return {**body, "jobspec": own_keys.encode(own), **extra}
 
 
 def test_create_sends_exactly_the_compiled_body(tmp_path, app, aws_env):

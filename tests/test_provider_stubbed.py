@@ -15,7 +15,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from providers import aws, jobrun, run_reads
+from providers import aws, jobrun, own_keys, run_reads
 from providers.errors import JobspecError
 from providers.jobrun import META_KEYS, JobRunError, JobRunProvider
 
@@ -57,7 +57,7 @@ def run(state: str, details: str = "") -> dict:
 def props(**extra) -> dict:
     own = {"jobName": "nightly", "specFile": "jobspecs/nightly.yaml", "deploy": {}}
     own.update({k: extra.pop(k) for k in META_KEYS if k in extra})
-    return {**BODY, "jobspec": own, "arn": ARN, "jobRunId": RUN, **extra}
+    return {**BODY, "jobspec": own_keys.encode(own), "arn": ARN, "jobRunId": RUN, **extra}
 
 
 def expect_start(stub: Stubber) -> None:
@@ -80,7 +80,7 @@ def test_tags_change_calls_tag_and_untag_resource_only(stub):
 def test_update_of_jobspec_keys_only_calls_nothing_and_keeps_outputs(stub):
     outs = JobRunProvider().update(RUN, props(state="SUCCESS"), props(specFile="jobspecs/moved.yaml")).outs
     assert (outs["arn"], outs["jobRunId"], outs["state"]) == (ARN, RUN, "SUCCESS")
-    assert outs["jobspec"]["specFile"] == "jobspecs/moved.yaml"
+    assert own_keys.of(outs)["specFile"] == "jobspecs/moved.yaml"
 
 
 def test_a_retried_create_sends_the_same_client_token_and_gets_the_same_run(stub):

@@ -20,6 +20,7 @@ import pytest
 
 from enginekit import (HOLD, STACK, UP, Stack, bin_dir, endpoint, kill_when_held, open_stack,  # noqa: F401
                        proxy, spec_text)
+from providers import own_keys
 from tools.fault_proxy import Seen, forward, slow, status
 
 pytestmark = pytest.mark.e2e
@@ -98,7 +99,7 @@ def untracked(stack: Stack) -> list[dict]:
 
 
 def run_of_job(stack: Stack, job: str) -> str:
-    (run,) = [r["outputs"]["jobRunId"] for r in stack.ws.resources() if r["inputs"]["jobspec"]["jobName"] == job]
+    (run,) = [r["outputs"]["jobRunId"] for r in stack.ws.resources() if own_keys.of(r["inputs"])["jobName"] == job]
     return run
 
 
@@ -174,7 +175,7 @@ def test_every_run_in_flight_at_default_parallelism_is_adopted_one_line_each(sta
     pending = stack.pending()
     assert [op["type"] for op in pending] == ["creating"] * len(JOBS)
     tokens = [op["resource"]["inputs"]["clientToken"] for op in pending]
-    jobs = [op["resource"]["inputs"]["jobspec"]["jobName"] for op in pending]
+    jobs = [own_keys.of(op["resource"]["inputs"])["jobName"] for op in pending]
     runs = [stack.run_of(token)["jobRunId"] for token in tokens]
     code, out, err, calls = recover(stack)
 
@@ -368,5 +369,5 @@ def test_the_engines_import_pending_creates_drops_the_resource_instead(stack, ki
                  "--import-pending-creates", run)
 
     assert not stack.pending()
-    assert job not in {r["inputs"]["jobspec"]["jobName"] for r in stack.ws.resources()}
+    assert job not in {own_keys.of(r["inputs"])["jobName"] for r in stack.ws.resources()}
     assert run not in stack.tracked()
