@@ -53,3 +53,25 @@ def test_an_unknown_run_and_a_forgotten_one_are_not_found(emr):
     with pytest.raises(ClientError) as forgotten:
         client.get_job_run(applicationId=app, jobRunId=run)
     assert forgotten.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_moto_finds_the_backend_for_a_host_once_not_on_every_request(monkeypatch):
+    from moto import backends
+
+    listed = []
+    real = backends.list_of_moto_modules
+
+    def counted():
+        listed.append(1)
+        return real()
+
+    monkeypatch.setattr(backends, "list_of_moto_modules", counted)
+    with LocalEndpoint() as endpoint:
+        client = endpoint.client()
+        app = endpoint.create_application("hosts")
+        runs = _start(client, app, 3)
+        answers = [client.get_job_run(applicationId=app, jobRunId=run)["jobRun"]["state"] for run in runs]
+        calls = len(endpoint.requests)
+    assert answers == ["SUCCESS"] * 3
+    # moto lists its modules to find the backend of a request's (signed) service: once for all 7 requests.
+    assert calls == 7 and len(listed) == 1
