@@ -146,7 +146,7 @@ def sentences(action: str, props_arg: int) -> Callable[[F], F]:
                 raise
             except Exception as exc:  # noqa: BLE001 - only AWS/botocore failures are translated
                 props = args[props_arg] if len(args) > props_arg and isinstance(args[props_arg], dict) else {}
-                own = own_keys.of(props) if isinstance(props.get(own_keys.META), (dict, str)) else props
+                own = own_keys.of(props)
                 found = describe(exc, getattr(exc, "operation_name", None) or action,
                                  own.get("jobName"), own.get("specFile"))
                 if found is None:

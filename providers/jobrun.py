@@ -7,14 +7,13 @@ path and method contracts are kept stable, because ``refresh`` and ``destroy``
 run the provider recorded in state (pulumi/pulumi#6490).
 
 Properties: the StartJobRun members under their AWS names (so a preview diff reads
-like the API), plus jobspec's own keys in one ``jobspec`` property, a JSON string
-(``providers/own_keys.py``: the engine's cost per state write grows with the count of
-property values): ``jobName``, ``specFile``,
-``deploy``, ``rerun``, ``fingerprints`` (digests of the secret members, so a preview
-shows which of them changed) and ``clientTokenGiven`` (the spec fixes the token).
-One map, not six top-level properties, because the
-Python SDK's cost per resource grows with its count of top-level properties (each one
-becomes an Output); see bench/RESULTS.md. Outputs add ``arn``, ``jobRunId``, ``state``,
+like the API), plus jobspec's own keys in one ``jobspec`` property: ``jobName``,
+``specFile``, ``deploy``, ``rerun``, ``fingerprints`` (digests of the secret members, so a
+preview shows which of them changed) and ``clientTokenGiven`` (the spec fixes the token).
+One property, not six, because the Python SDK's cost per resource grows with its count
+of top-level properties (each one becomes an Output; see bench/RESULTS.md); a JSON string,
+not a map, because the engine's cost per state write grows with the count of property
+values (``providers/own_keys.py``). Outputs add ``arn``, ``jobRunId``, ``state``,
 ``stateDetails``, ``createdAt``, ``updatedAt``.
 """
 
@@ -66,8 +65,7 @@ def meta(props: dict[str, Any]) -> dict[str, Any]:
     so such a job diffs as unchanged and the next ``up`` records the string without a
     provider call (tests/test_state_migration.py).
     """
-    nested = props.get(META)
-    source = own_keys.decode(nested) if isinstance(nested, (dict, str)) else props
+    source = own_keys.of(props)
     return {k: source[k] for k in META_KEYS if source.get(k) not in (None, {})}
 
 

@@ -2,18 +2,17 @@
 
 Every ``JobRun`` carries, beside the StartJobRun members, the keys jobspec itself needs
 (``providers/jobrun.py``) under one property, ``jobspec``. It is stored as a JSON string,
-not as a map, because the
-engine rewrites the whole state after every step of an ``up`` or ``destroy`` and its
-cost per write grows with the count of property values, not with their bytes:
-measured with the do-nothing provider at 300 jobs, adding jobspec's keys as a map
-(26 values a job) made a create 29% slower, the same bytes as one string did not
-(docs/engine-snapshots.md). A preview loses nothing: the engine's display decodes a
+not as a map, because the engine rewrites the whole state after every step of an ``up``
+or ``destroy``, and its cost per write grows with the count of property values, not
+with their bytes: measured with the do-nothing provider at 300 jobs, adding jobspec's
+keys as a map and the run's outputs (26 values a job) made a create 29% slower, the
+same bytes as strings did not (docs/engine-snapshots.md). A preview loses nothing: the engine's display decodes a
 JSON string and shows a change inside it as an object diff
 (``~ jobspec: (json) { ~ fingerprints: { ~ jobDriver.sparkSubmit.entryPoint: ... } }``).
 
-State written before holds a map: ``decode`` reads both, so such a job diffs as
-unchanged; the next ``up`` records the string in its inputs, and the next refresh (or
-restart) in its outputs.
+State written before holds a map there, or (session-1 versions) the keys at the top
+level: ``of`` reads every shape, so such a job diffs as unchanged; the next ``up``
+records the string in its inputs, and the next refresh (or restart) in its outputs.
 
 A ``Schedule`` keeps a map (``providers/schedule.py``): its keys hold the target's body,
 whose values may be known only once a declared application exists, and a stack has
@@ -49,5 +48,10 @@ def decode(value: Any) -> dict[str, Any]:
 
 
 def of(props: dict[str, Any]) -> dict[str, Any]:
-    """The keys of a property bag (inputs or outputs)."""
-    return decode(props.get(META))
+    """The keys of a property bag (inputs or outputs), where the bag's version put them.
+
+    No ``jobspec`` property: state of session-1 versions, which kept the keys at the top
+    level; the bag itself is returned, to be read by key.
+    """
+    value = props.get(META)
+    return decode(value) if isinstance(value, (dict, str)) else props
