@@ -73,8 +73,10 @@ def _kept(props: dict[str, Any]) -> dict[str, Any]:
     """The outputs a read keeps: the state's, jobspec's keys as the string even where state written before has
     them as a map or at the top level (a refresh moves them; a same step of ``up`` keeps the old outputs)."""
     outs = {k: v for k, v in props.items() if k != "__provider"}
+    if isinstance(outs.get(META), str):  # the current shape: nothing to decode on refresh's hot path
+        return outs
     own = meta(props)
-    if own and not isinstance(outs.get(META), str):
+    if own:
         for key in META_KEYS:
             outs.pop(key, None)
         outs[META] = own_keys.encode(own)

@@ -6,8 +6,8 @@ not as a map, because the engine rewrites the whole state after every step of an
 or ``destroy``, and its cost per write grows with the count of property values, not
 with their bytes: measured with the do-nothing provider at 300 jobs, adding jobspec's
 keys as a map and the run's outputs (26 values a job) made a create 29% slower, the
-same bytes as strings did not (docs/engine-snapshots.md). A preview loses nothing: the engine's display decodes a
-JSON string and shows a change inside it as an object diff
+same bytes as strings did not (docs/engine-snapshots.md). A preview loses nothing: the
+engine's display decodes a JSON string and shows a change inside it as an object diff
 (``~ jobspec: (json) { ~ fingerprints: { ~ jobDriver.sparkSubmit.entryPoint: ... } }``).
 
 State written before holds a map there, or (session-1 versions) the keys at the top
