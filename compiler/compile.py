@@ -43,9 +43,13 @@ def _expand(data: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+#: ``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``, made once.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: Any) -> str:
     """One spelling per value: sorted keys, no spaces, UTF-8 (key order never changes a token)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def _spellable(value: Any) -> Any:
@@ -54,6 +58,8 @@ def _spellable(value: Any) -> Any:
     Values JSON spells already are returned unchanged (so no existing token changes);
     dates (``rerun: 2024-06-01``) become their ISO text and mixed-type keys their text.
     """
+    if value is None or isinstance(value, (str, int, float)):  # most often: no rerun at all
+        return value
     try:
         canonical_json(value)
         return value

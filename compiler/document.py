@@ -73,15 +73,33 @@ class Document:
         return Finding(file, line, col, rule, dotted(path), message)
 
 
-def deep_merge(base: dict, over: dict) -> dict:
-    """``over`` on top of ``base``: mappings merge recursively, anything else is replaced."""
+#: ``deep_merge``'s results by the ids of the two mappings merged, each entry holding both (so that
+#: neither id can be reused by another object while the entry lives).
+MergeMemo = dict[tuple[int, int], tuple[dict, dict, dict]]
+
+
+def deep_merge(base: dict, over: dict, memo: MergeMemo | None = None) -> dict:
+    """``over`` on top of ``base``: mappings merge recursively, anything else is replaced.
+
+    With a ``memo``, merging the same two mappings again returns the same result object:
+    a spec's base and stack documents then share the subtrees no stack layer changes
+    (``configurationOverrides`` merged with the defaults' is the usual one), and the
+    linter checks each shared subtree once (compiler/fastcheck.py). Documents are never
+    changed after merging, so sharing is safe.
+    """
+    if memo is not None:
+        hit = memo.get((id(base), id(over)))
+        if hit is not None and hit[0] is base and hit[1] is over:
+            return hit[2]
     out = dict(base)
     for key, value in over.items():
         old = out.get(key)
         if isinstance(old, dict) and isinstance(value, dict):
-            out[key] = deep_merge(old, value)
+            out[key] = deep_merge(old, value, memo)
         else:
             out[key] = value
+    if memo is not None:
+        memo[(id(base), id(over))] = (base, over, out)
     return out
 
 
@@ -146,11 +164,12 @@ def stacks_named(sources: list[loader.Source]) -> set[str]:
 
 
 def merge(spec: loader.Source, defaults: list[loader.Source], stack: str | None,
-          overrides: dict[str, Any] | None = None) -> Document:
+          overrides: dict[str, Any] | None = None, memo: MergeMemo | None = None) -> Document:
     """The spec for ``stack`` with its defaults merged in (see the module doc for precedence).
 
     ``overrides`` (deploy-time values such as Pulumi config ``jobspec:applicationId``)
-    win over everything.
+    win over everything. One ``memo`` for the documents of one spec lets them share
+    what they merge alike (``deep_merge``).
     """
     order: list[Layer] = [Layer(d, ("defaults",)) for d in defaults]
     if stack is not None:
@@ -166,7 +185,7 @@ def merge(spec: loader.Source, defaults: list[loader.Source], stack: str | None,
         section = _section(layer.source, layer.prefix)
         if section is None:
             continue
-        data = deep_merge(data, section) if data else dict(section)
+        data = deep_merge(data, section, memo) if data else dict(section)
         used.append(layer)
     data.pop("stacks", None)
     return Document(spec.file, stack, data, used[::-1])

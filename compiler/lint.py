@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 
 from compiler import collector, fastcheck, loader, schedule_rules, schema as spec_schema_mod, secrets, suppress, walk
 from compiler.compile import job_name
-from compiler.document import DEFAULTS_FILE, Document, Layer, defaults_files, merge, stacks_named
+from compiler.document import DEFAULTS_FILE, Document, Layer, MergeMemo, defaults_files, merge, stacks_named
 from compiler.sections import check_stacks as _check_stacks, load_defaults as _load_defaults
 from compiler.findings import Finding, Suppressed, dotted, has_errors, kind_of
 
@@ -160,8 +160,9 @@ class Linter:
         written = _secret_findings(source)
         result.findings.extend(written)
         clean = not source.findings and not stack_findings and not written
+        memo: MergeMemo = {}  # the stack documents share what they merge alike with the base one
         for each in stacks:
-            doc = merge(source, defaults, each, overrides)
+            doc = merge(source, defaults, each, overrides, memo)
             found = self.check(doc, scan_secrets=False)
             clean = clean and not found
             result.findings.extend(found)
@@ -195,6 +196,8 @@ def lint_paths(paths: Iterable[str | Path], stack: str | None = None, all_stacks
 
 def _secret_findings(source: loader.Source) -> list[Finding]:
     """E3001 for a file's own text: every section (defaults, stacks.*) scanned once."""
+    if source.text is not None and not secrets.could_hold(source.text):
+        return []
     out = []
     for path, message in secrets.find(source.data):
         key_node, node = loader.node_at(source.node_root(), path)

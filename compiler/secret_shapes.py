@@ -45,7 +45,7 @@ def shape(text: str) -> str | None:
         match = SLACK.search(text)
         if match:
             return f"holds a Slack token ({match.group(1)}…): {_REVOKE}"
-    if "gh" in text and "_" in text:
+    if "_" in text and ("gh" in text or "github_pat_" in text):  # "github" itself has no "gh"
         match = GITHUB.search(text)
         if match:
             return f"holds a GitHub token ({match.group(1) or match.group(2)}…): {_REVOKE}"

@@ -157,6 +157,33 @@ def _in_string(path: tuple, text: str) -> str | None:
     return message
 
 
+#: Words one of which the lower-cased text of a file holds if any of its keys or flags is secret-named
+#: (``SECRET_NAME``, whose alternatives all match without the dots humps become: ``dbPass``, ``apiKey``).
+_NAME_WORDS = ("pass", "pwd", "token", "credential", "secret")
+_NAME_KEYS = re.compile(r"(?:api|access|private)[._-]?key")
+#: Substrings without one of which ``shape`` finds nothing (looser than its patterns, never stricter).
+_SHAPE_HINTS = ("xox", "xapp-", "github_pat_", "PRIVATE KEY-----", "AKIA", "ASIA", "AIDA", "AROA")
+_GITHUB_HINT = re.compile(r"gh[pousr]_")
+
+
+def could_hold(text: str) -> bool:
+    """Whether a file's text may hold a credential ``find`` reports; False only when it cannot.
+
+    Most spec files hold none of the words a finding needs, and a few substring tests
+    of the whole text cost far less than trying every string of it (``find`` is the
+    largest part of lint after parsing). Every string, key and flag ``find`` reads is
+    written in the text as is, except through an escape of a double-quoted scalar
+    (``"pa\\u0073s"``): a text with a backslash is always scanned.
+    """
+    # Substring tests (``in``) and not one regular expression of alternatives: 10× faster on a spec.
+    if "\\" in text or any(hint in text for hint in _SHAPE_HINTS) or ("://" in text and "@" in text):
+        return True
+    if "gh" in text and _GITHUB_HINT.search(text):
+        return True
+    lower = text.lower()
+    return any(word in lower for word in _NAME_WORDS) or ("key" in lower and _NAME_KEYS.search(lower) is not None)
+
+
 def find(data: Any) -> list[tuple[tuple, str]]:
     """(path, message) for every plain-text credential in ``data`` (a spec, a file, a body)."""
     found: dict[tuple, str] = {}

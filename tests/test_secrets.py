@@ -7,7 +7,10 @@ import textwrap
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from compiler import secrets
 from compiler.cli import main
 from conftest import REPO, where
 
@@ -409,3 +412,72 @@ def test_a_secret_in_the_equals_spelling_of_a_conf_entry_is_flagged(lint_text):
     mapping = FLAT + "    sparkSubmitParameters:\n      conf=:\n        spark.db.password: hunter2\n"
     assert e3001(lint_text(mapping)) == [
         ("E3001", 9, 28, "jobDriver.sparkSubmit.sparkSubmitParameters.conf=.spark.db.password")]
+
+
+# -- the whole-text test that spares most files the scan (secrets.could_hold) --------------------------------
+
+def test_a_secret_named_key_spelled_with_an_escape_is_flagged(lint_text):
+    # "\u0050" is "P": the file's text never spells "password", the key YAML reads from it does.
+    text = FLAT + 'tags:\n  "db\\u0050assword": hunter2\n'
+    assert "password" not in text.lower()
+    assert e3001(lint_text(text)) == [("E3001", 8, 22, "tags.dbPassword")]
+
+
+def test_a_file_without_a_word_a_credential_needs_is_not_scanned():
+    assert secrets.could_hold(FLAT) is False
+    assert secrets.could_hold(FLAT + "tags:\n  encryptionKeyArn: arn:aws:kms:us-east-1:1:key/k\n") is False
+
+
+NAMES = ("pass", "dbPass", "PWD", "passwd", "passphrase", "api-token", "credentials", "aws.Secret", "apiKey",
+         "api_key", "apikey", "accessKey", "access-key", "PrivateKey", "private.key")
+SHAPES = ("xoxb-1-a", "xapp-1-a", "ghs_" + "a1" * 15, "github_pat_" + "a1" * 15, "-----BEGIN RSA PRIVATE KEY-----",
+          "AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPLE", "AIDAIOSFODNN7EXAMPLE", "AROAIOSFODNN7EXAMPLE",
+          "jdbc:postgresql://h/db?PWD=x", "redis://:pw@host")
+
+
+def _spec(tags=None, args=(), conf=None, query="SELECT 1", params="--verbose"):
+    return {"tags": tags or {}, "configurationOverrides": {"applicationConfiguration": [
+                {"classification": "c", "properties": conf or {}}]},
+            "jobDriver": {"sparkSubmit": {"entryPointArguments": list(args), "sparkSubmitParameters": params},
+                          "hive": {"query": query}}}
+
+
+def _texts(data):
+    """``data`` as YAML in each style a scalar may be written in (plain, quoted, literal)."""
+    return [yaml.safe_dump(data, default_style=style, allow_unicode=True, width=40) for style in (None, '"', "'", "|")]
+
+
+@pytest.mark.parametrize("data", [
+    *(_spec(tags={name: "x"}) for name in NAMES),
+    *(_spec(conf={name: "x"}) for name in NAMES),
+    *(_spec(args=["--" + name, "x"]) for name in NAMES),
+    *(_spec(args=[f"-Dspark.{name}=x"]) for name in NAMES),
+    *(_spec(params=f"--conf spark.{name}=x") for name in NAMES),
+    *(_spec(query=f"SET {name}=x;") for name in NAMES),
+    *(_spec(tags={"n": value}) for value in SHAPES),
+    *(_spec(args=["--in", value]) for value in SHAPES),
+])
+def test_every_credential_the_scan_flags_is_in_a_text_it_scans(data):
+    assert secrets.find(data), "each example is a finding"
+    for text in _texts(data):
+        assert secrets.could_hold(text), text
+
+
+_FRAGMENTS = st.sampled_from([
+    "db", "Pass", "pass", "word", "PWD", "api", "Key", "key", "access", "private", "Secret", "tok", "en", "Token",
+    "credential", "s", "_", ".", "-", "=", " ", "x", "xox", "b-", "1", "-a", "xapp-", "gh", "p_", "github_pat_",
+    "A" * 30, "AKIA", "IOSFODNN7EXAMPLE", "ASIA", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "://", "u", ":", "@",
+    "host", "jdbc:pg://h/db?", "&", ";", "SET ", "--", "-D", "--conf ", "arn:aws:secretsmanager:r:1:secret:s",
+    "PRIVATE KEY-----", "é", "\u212a",
+])
+_WORDS = st.lists(_FRAGMENTS, min_size=1, max_size=6).map("".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tags=st.dictionaries(_WORDS, _WORDS, max_size=3), args=st.lists(_WORDS, max_size=4),
+       conf=st.dictionaries(_WORDS, _WORDS, max_size=3), query=_WORDS, params=_WORDS)
+def test_whatever_the_scan_would_flag_in_words_made_of_fragments_is_scanned(tags, args, conf, query, params):
+    data = _spec(tags, args, conf, query, params)
+    for text in _texts(data):
+        if secrets.find(yaml.safe_load(text)):
+            assert secrets.could_hold(text), text
