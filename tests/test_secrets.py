@@ -311,6 +311,14 @@ def test_github_token_anywhere_is_flagged(lint_text, token, prefix):
         (7, 42, "jobDriver.sparkSubmit.entryPointArguments[1]", f"holds a GitHub token ({prefix}…): {REVOKE}")]
 
 
+def test_a_fine_grained_github_token_without_gh_in_it_is_flagged(lint_text):
+    # "github_pat_" itself holds no "gh": the shape test once looked for one and passed over such tokens.
+    token = "github_pat_" + "A1b2C3d4E5" * 4
+    assert "gh" not in token
+    assert e3001_messages(lint_text(with_args("--repo-auth", token))) == [
+        (7, 42, "jobDriver.sparkSubmit.entryPointArguments[1]", f"holds a GitHub token (github_pat_…): {REVOKE}")]
+
+
 def test_words_that_merely_start_like_a_token_are_not_flagged(lint_text):
     words = ("ghp_test", "the_ghs_tables_of_2024_and_2025_in_full", "xoxb-", "xoxo-party")
     assert e3001(lint_text(with_args(*words))) == []
