@@ -12,7 +12,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Sequence
 
-from compiler import __version__
+from compiler import __version__, pretty_json
 from compiler.compile import job_name, to_json
 from compiler.cli_paths import missing_paths
 from compiler.findings import Finding, Suppressed
@@ -143,7 +143,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
     from compiler.schedule import compile_outputs  # a scheduled spec prints its CreateSchedule request
     bodies = dict(zip((job_name(doc) for doc in result.documents), compile_outputs(result.documents)))
     if os.path.isdir(args.path):
-        print(json.dumps(bodies, indent=2, ensure_ascii=False))
+        print(pretty_json.dumps(bodies))
     else:
         (body,) = bodies.values()
         print(to_json(body))

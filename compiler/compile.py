@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from compiler import collector, model, schema, sugar
+from compiler import collector, model, pretty_json, schema, sugar
 from compiler.document import Document
 from compiler.findings import dotted
 
@@ -151,4 +151,5 @@ def fingerprints(name: str, body: dict[str, Any]) -> dict[str, str]:
 
 
 def to_json(body: dict[str, Any]) -> str:
-    return json.dumps(body, indent=2, ensure_ascii=False)
+    """A body as ``jobspec compile`` prints it (``json.dumps(body, indent=2, ensure_ascii=False)``)."""
+    return pretty_json.dumps(body)

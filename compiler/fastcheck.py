@@ -31,6 +31,8 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "dict": lambda v: isinstance(v, dict),
     "list": lambda v: isinstance(v, (list, tuple)),
 }
+#: The types whose test is one isinstance (a bool is an int: "integer" and "boolean" keep their tests).
+_CLASSES = {"string": str, "dict": dict}
 _IGNORED = {"meta", "required", "nullable", "allow_unknown", "excludes"}
 
 
@@ -81,7 +83,7 @@ class _Compiler:
     def rules(self, rules: dict[str, Any] | str) -> Check:
         if isinstance(rules, str):
             return self._named(rules)
-        leaf = self._string_leaf(rules) or self._container(rules)
+        leaf = self._string_leaf(rules) or self._container(rules) or self._string_map(rules)
         if leaf is not None:
             return leaf
         checks: list[Check] = []
@@ -153,6 +155,30 @@ class _Compiler:
             return self._memoized(sequence) if self._pure(rules) else sequence
         return None
 
+    _MAP_RULES = frozenset({"type", "keysrules", "valuesrules", "minlength", "maxlength", "nullable", "meta",
+                            "required", "excludes"})
+
+    def _string_map(self, rules: dict[str, Any]) -> Check | None:
+        """A free-form map (tags, properties, conf): one loop over keys and values (same verdicts)."""
+        if rules.get("type") != "dict" or not set(rules) <= self._MAP_RULES:
+            return None
+        key = self.rules(rules["keysrules"]) if "keysrules" in rules else None
+        item = self.rules(rules["valuesrules"]) if "valuesrules" in rules else None
+        lo, hi = rules.get("minlength", 0), rules.get("maxlength", float("inf"))
+        nullable = rules.get("nullable", False)
+
+        def string_map(v: Any, r: dict) -> bool:
+            if v is None:
+                return nullable
+            if not isinstance(v, dict) or not lo <= len(v) <= hi:
+                return False
+            for k, x in v.items():
+                if (key is not None and not key(k, r)) or (item is not None and not item(x, r)):
+                    return False
+            return True
+
+        return self._memoized(string_map) if self._pure(rules) else string_map
+
     def _named(self, name: str) -> Check:
         if name not in self.named:
             self.named[name] = lambda v, r: self.named[name + "!"](v, r)
@@ -209,7 +235,11 @@ class _Compiler:
     # -- one maker per rule: (constraint, whole rules set) -> check -------------------------------
 
     def _r_type(self, types: str | list[str], _: dict) -> Check:
-        tests = [_TYPES[t] for t in ([types] if isinstance(types, str) else types)]
+        names = [types] if isinstance(types, str) else list(types)
+        if "integer" not in names and "boolean" not in names:  # one isinstance, not a call per type
+            classes = tuple(c for t in names for c in ((list, tuple) if t == "list" else (_CLASSES[t],)))
+            return lambda v, r: isinstance(v, classes)
+        tests = [_TYPES[t] for t in names]
         if len(tests) == 1:
             only = tests[0]
             return lambda v, r: only(v)
@@ -240,17 +270,41 @@ class _Compiler:
         types = [types] if isinstance(types, str) else (types or [])
         if "list" in types:
             item = self.rules(schema)
-            return lambda v, r: not isinstance(v, list) or all(item(x, r) for x in v)
+
+            def items(v: Any, r: dict) -> bool:
+                if isinstance(v, list):
+                    for x in v:
+                        if not item(x, r):
+                            return False
+                return True
+
+            return items
         mapping = self.mapping(schema, rules.get("allow_unknown", False))
         return lambda v, r: not isinstance(v, dict) or mapping(v, r)
 
     def _r_keysrules(self, rules: Any, _: dict) -> Check:
         key = self.rules(rules)
-        return lambda v, r: not isinstance(v, dict) or all(key(k, r) for k in v)
+
+        def keys(v: Any, r: dict) -> bool:
+            if isinstance(v, dict):
+                for k in v:
+                    if not key(k, r):
+                        return False
+            return True
+
+        return keys
 
     def _r_valuesrules(self, rules: Any, _: dict) -> Check:
         item = self.rules(rules)
-        return lambda v, r: not isinstance(v, dict) or all(item(x, r) for x in v.values())
+
+        def values(v: Any, r: dict) -> bool:
+            if isinstance(v, dict):
+                for x in v.values():
+                    if not item(x, r):
+                        return False
+            return True
+
+        return values
 
     def _r_exactly_one_of(self, members: list[str], _: dict) -> Check:
         return lambda v, r: not isinstance(v, dict) or sum(m in v for m in members) == 1

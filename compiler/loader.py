@@ -157,10 +157,17 @@ class _Builder:
         out: dict = {}
         seen: dict = {}
         for key_node, value_node in node.value:
-            if key_node.tag == MERGE:
+            # A string key or value is built here, not by a call to build (same count, same
+            # limits): most nodes are strings, and the call (and the value's path) cost more.
+            key_tag = key_node.tag
+            if key_tag == STR and self.count < MAX_NODES and depth < MAX_DEPTH:
+                self.count += 1
+                key = key_node.value
+            elif key_tag == MERGE:
                 self._merge(out, value_node, path, depth)
                 continue
-            key = self.build(key_node, path, depth + 1)
+            else:
+                key = self.build(key_node, path, depth + 1)
             if isinstance(key, (dict, list)):
                 raise LoadError(_finding(self.file, "E0001", key_node.start_mark,
                                          "a mapping key must be a plain value", path))
@@ -180,7 +187,11 @@ class _Builder:
                     f"duplicate key '{key}' (first at line {first.line + 1}); YAML would silently keep this one",
                     path + (key,)))
             seen[key] = key_node.start_mark
-            out[key] = self.build(value_node, path + (key,), depth + 1)
+            if value_node.tag == STR and self.count < MAX_NODES and depth < MAX_DEPTH:
+                self.count += 1
+                out[key] = value_node.value
+            else:
+                out[key] = self.build(value_node, path + (key,), depth + 1)
         return out
 
     def _merge(self, out: dict, value_node: yaml.Node, path: tuple, depth: int) -> None:
