@@ -43,8 +43,9 @@ def _expand(data: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-#: ``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``, made once.
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+#: ``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``, made once. The same text:
+#: check_circular only turns a cycle's RecursionError into a ValueError, and loaded YAML has no cycles.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False)
 
 
 def canonical_json(value: Any) -> str:

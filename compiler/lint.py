@@ -89,7 +89,8 @@ class Linter:
 
     def defaults_for(self, spec: Path, result: Result) -> list[loader.Source]:
         sources = []
-        if spec.is_symlink():  # its defaults are those of the folder it links into
+        # A linked spec takes the defaults of the folder it links into; the walk's listing tells most files apart.
+        if not isinstance(spec, walk.ListedFile) and spec.is_symlink():
             files = defaults_files(spec)
         else:  # the same for every spec of a folder: look them up once a run
             files = self._defaults_files.get(spec.parent)

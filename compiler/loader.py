@@ -143,7 +143,7 @@ class _Builder:
         if tag == MAP:
             return self._mapping(node, path, depth)
         if tag == SEQ:
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+            return self._sequence(node, path, depth)
         construct = _SCALARS.get(tag)
         if construct is not None and isinstance(node, yaml.ScalarNode):
             try:
@@ -152,6 +152,16 @@ class _Builder:
                 return node.value
         raise LoadError(_finding(self.file, "E0008", node.start_mark,
                                  f"tag {tag} is not supported in job specs", path))
+
+    def _sequence(self, node: yaml.SequenceNode, path: tuple, depth: int) -> list:
+        out = []
+        for i, item in enumerate(node.value):
+            if item.tag == STR and self.count < MAX_NODES and depth < MAX_DEPTH:  # as in _mapping
+                self.count += 1
+                out.append(item.value)
+            else:
+                out.append(self.build(item, path + (i,), depth + 1))
+        return out
 
     def _mapping(self, node: yaml.MappingNode, path: tuple, depth: int) -> dict:
         out: dict = {}

@@ -50,6 +50,14 @@ class Note:
         return f"{self.file} {self.message}"
 
 
+class ListedFile(type(Path())):  # type: ignore[misc]  # PosixPath or WindowsPath, as Path() makes
+    """A spec the walk found as a regular file in a folder listing, so known not to be a link.
+
+    The listing says so for nothing (``d_type``); asking again costs a system call per spec
+    (``lint.Linter.defaults_for`` must know: a linked spec takes the defaults of its target).
+    """
+
+
 Found = Union[Path, Finding, Note]
 
 
@@ -111,7 +119,7 @@ class _Walk:
             try:
                 if entry.is_file(follow_symlinks=False):  # the common case: no system call (d_type)
                     if is_spec_name(name):
-                        yield Path(child)
+                        yield ListedFile(child)
                 elif entry.is_dir(follow_symlinks=False):
                     yield from self._subfolder(child, os.path.join(real, name))
                 elif entry.is_symlink():

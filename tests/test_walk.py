@@ -381,3 +381,14 @@ def test_findings_of_the_walk_are_findings(repo):
     os.mkfifo("jobspecs/b.yaml")
     (finding,) = [f for f in walk.specs(["jobspecs"]) if isinstance(f, Finding)]
     assert (finding.file, finding.line, finding.column, finding.rule) == ("jobspecs/b.yaml", 1, 1, "E0012")
+
+
+def test_a_linked_spec_takes_the_defaults_of_the_folder_it_links_into(repo, capsys):
+    (repo / "shared").mkdir()
+    (repo / "shared" / "_defaults.yaml").write_text("defaults:\n  tags: {from: shared}\n")
+    (repo / "shared" / "s.yaml").write_text(spec("s"))
+    (repo / "jobspecs" / "_defaults.yaml").write_text("defaults:\n  tags: {from: jobspecs}\n")
+    os.symlink("../shared/s.yaml", "jobspecs/link.yaml")
+    assert main(["compile", "jobspecs"]) == 0
+    bodies = json.loads(capsys.readouterr().out)
+    assert {name: body["tags"] for name, body in bodies.items()} == {"a": {"from": "jobspecs"}, "s": {"from": "shared"}}
