@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 import contextlib
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from compiler import service_rules, sugar
 from compiler.patterns import compiled_pattern, first_non_json
@@ -283,28 +283,10 @@ class _Compiler:
         return lambda v, r: not isinstance(v, dict) or mapping(v, r)
 
     def _r_keysrules(self, rules: Any, _: dict) -> Check:
-        key = self.rules(rules)
-
-        def keys(v: Any, r: dict) -> bool:
-            if isinstance(v, dict):
-                for k in v:
-                    if not key(k, r):
-                        return False
-            return True
-
-        return keys
+        return _each_of_dict(dict.keys, self.rules(rules))
 
     def _r_valuesrules(self, rules: Any, _: dict) -> Check:
-        item = self.rules(rules)
-
-        def values(v: Any, r: dict) -> bool:
-            if isinstance(v, dict):
-                for x in v.values():
-                    if not item(x, r):
-                        return False
-            return True
-
-        return values
+        return _each_of_dict(dict.values, self.rules(rules))
 
     def _r_exactly_one_of(self, members: list[str], _: dict) -> Check:
         return lambda v, r: not isinstance(v, dict) or sum(m in v for m in members) == 1
@@ -349,6 +331,19 @@ class _Compiler:
     def _r_service(self, names: list[str], _: dict) -> Check:
         rules = [service_rules.RULES[name] for name in names]
         return lambda v, r: all(rule.holds(v, r) for rule in rules)
+
+
+def _each_of_dict(part: Callable[[dict], Iterable[Any]], check: Check) -> Check:
+    """``check`` holds for each key (``dict.keys``) or value (``dict.values``) of a dict; anything else passes."""
+
+    def each(v: Any, r: dict) -> bool:
+        if isinstance(v, dict):
+            for x in part(v):
+                if not check(x, r):
+                    return False
+        return True
+
+    return each
 
 
 def _as_list(value: Any) -> list:
