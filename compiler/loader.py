@@ -34,6 +34,17 @@ _safe = yaml.SafeLoader("")  # only its scalar constructors are used
 STR = "tag:yaml.org,2002:str"
 MAP = "tag:yaml.org,2002:map"
 SEQ = "tag:yaml.org,2002:seq"
+MERGE = "tag:yaml.org,2002:merge"
+_SCALARS = {
+    "tag:yaml.org,2002:int": _safe.construct_yaml_int,
+    "tag:yaml.org,2002:float": _safe.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _safe.construct_yaml_bool,
+    "tag:yaml.org,2002:null": _safe.construct_yaml_null,
+    "tag:yaml.org,2002:timestamp": _safe.construct_yaml_timestamp,
+}
+#: YAML's names for the types a plain scalar may silently become.
+YAML_TYPE_NAMES = {bool: "a boolean", int: "a number", float: "a number", type(None): "null",
+                   datetime.date: "a date", datetime.datetime: "a timestamp"}
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -65,17 +76,6 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 
 if _Loader.yaml_path_resolvers or None in _Loader._implicit:  # pragma: no cover - never so in PyYAML 5 or 6
     del _Loader.resolve, _Loader.descend_resolver, _Loader.ascend_resolver  # PyYAML's own, then
-MERGE = "tag:yaml.org,2002:merge"
-_SCALARS = {
-    "tag:yaml.org,2002:int": _safe.construct_yaml_int,
-    "tag:yaml.org,2002:float": _safe.construct_yaml_float,
-    "tag:yaml.org,2002:bool": _safe.construct_yaml_bool,
-    "tag:yaml.org,2002:null": _safe.construct_yaml_null,
-    "tag:yaml.org,2002:timestamp": _safe.construct_yaml_timestamp,
-}
-#: YAML's names for the types a plain scalar may silently become.
-YAML_TYPE_NAMES = {bool: "a boolean", int: "a number", float: "a number", type(None): "null",
-                   datetime.date: "a date", datetime.datetime: "a timestamp"}
 
 
 class LoadError(Exception):
