@@ -88,6 +88,10 @@ class Sample:
     peak_tree_mib: float
     peak_process_mib: float
     state_kib: float
+    #: CPU seconds of the program, provider and preflight worker processes (bench/proctree.py's OWN).
+    own_cpu_s: float = 0.0
+    #: CPU seconds of the engine process.
+    engine_cpu_s: float = 0.0
 
 
 def summary(stdout: str) -> dict[str, int]:
@@ -197,7 +201,8 @@ def sample_of(n: int, run: int, step: str, kind: str, timed: list[proctree.Measu
     """One run's figure for a step timed once or more: the median time, the highest memory."""
     return Sample(n, run, step, kind, statistics.median(m.seconds for m in timed),
                   max(m.peak_tree_kib for m in timed) / 1024, max(m.peak_process_kib for m in timed) / 1024,
-                  state_kib)
+                  state_kib, statistics.median(m.own_cpu_seconds for m in timed),
+                  statistics.median(m.cpu_seconds.get("engine", 0.0) for m in timed))
 
 
 def run(sizes: tuple[int, ...] = SIZES, runs: int = RUNS, engine_env: dict[str, str] | None = None,
@@ -225,6 +230,8 @@ def rows(samples: list[Sample]) -> list[dict]:
             ratios = [x / y for x, y in zip(a, b)]
             ratio = statistics.median(a) / statistics.median(b)
             out.append({"n": n, "step": step, "target": target, "ours": a, "noop": b, "ratio": ratio,
+                        "own_cpu": ([s.own_cpu_s for s in ours], [s.own_cpu_s for s in noop]),
+                        "engine_cpu": ([s.engine_cpu_s for s in ours], [s.engine_cpu_s for s in noop]),
                         "ratios": ratios, "met": ratio <= target,
                         "extra_ms": 1000 * (statistics.median(a) - statistics.median(b)) / n,
                         "tree_mib": (max(s.peak_tree_mib for s in ours), max(s.peak_tree_mib for s in noop)),
@@ -232,10 +239,18 @@ def rows(samples: list[Sample]) -> list[dict]:
     return out
 
 
-def slopes(table_rows: list[dict], step: str) -> list[tuple[int, int, float]]:
-    """jobspec's extra seconds per added job between consecutive sizes, in ms: (n1, n2, ms/job)."""
+def slopes(table_rows: list[dict], step: str, measure: str = "wall") -> list[tuple[int, int, float]]:
+    """jobspec's extra seconds per added job between consecutive sizes, in ms: (n1, n2, ms/job).
+
+    ``measure`` "wall": the wall time over the do-nothing provider's, the engine's work on
+    jobspec's larger state included. "cpu": the CPU time of jobspec's own processes (program,
+    provider, preflight worker) over the do-nothing's same processes: jobspec's own cost.
+    """
     mine = sorted((r for r in table_rows if r["step"] == step), key=lambda r: r["n"])
-    extra = [(r["n"], statistics.median(r["ours"]) - statistics.median(r["noop"])) for r in mine]
+    if measure == "cpu":
+        extra = [(r["n"], statistics.median(r["own_cpu"][0]) - statistics.median(r["own_cpu"][1])) for r in mine]
+    else:
+        extra = [(r["n"], statistics.median(r["ours"]) - statistics.median(r["noop"])) for r in mine]
     return [(n1, n2, 1000 * (e2 - e1) / (n2 - n1)) for (n1, e1), (n2, e2) in zip(extra, extra[1:])]
 
 
@@ -251,19 +266,33 @@ def _spread(values: list[float]) -> str:
     return f"{med:.2f} ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 else f"{med:.2f}"
 
 
+def _pair(values: tuple[list[float], list[float]]) -> str:
+    return f"{statistics.median(values[0]):.2f} / {statistics.median(values[1]):.2f}"
+
+
+def _shown(step_slopes: list[tuple[int, int, float]]) -> str:
+    return ", ".join(f"{n1:,}→{n2:,}: {ms:.1f}" for n1, n2, ms in step_slopes) or "one size only"
+
+
+def _linear_word(step_slopes: list[tuple[int, int, float]]) -> str:
+    return {None: "not judged (needs three sizes)", True: "linear", False: "**NOT linear**"}[linear(step_slopes)]
+
+
 def table(samples: list[Sample], engine_env: dict[str, str] | None = None, up_repeats: int = UP_REPEATS) -> str:
     table_rows = rows(samples)
     runs = max(s.run for s in samples) + 1
     lines = [
         "| jobs | step | jobspec s | do-nothing s | ratio | target | met | jobspec − do-nothing, ms/job "
+        "| own CPU s, jobspec / do-nothing | engine CPU s, jobspec / do-nothing "
         "| peak tree MiB, jobspec / do-nothing | largest process MiB, jobspec / do-nothing |",
-        "|---:|---|---:|---:|---:|---:|---|---:|---:|---:|",
+        "|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in table_rows:
         ratio = (f"{r['ratio']:.2f}× ({min(r['ratios']):.2f}–{max(r['ratios']):.2f})" if runs > 1
                  else f"{r['ratio']:.2f}×")
         lines.append(f"| {r['n']:,} | {r['step']} | {_spread(r['ours'])} | {_spread(r['noop'])} | {ratio} | "
                      f"≤ {r['target']}× | {'yes' if r['met'] else '**no**'} | {r['extra_ms']:.1f} | "
+                     f"{_pair(r['own_cpu'])} | {_pair(r['engine_cpu'])} | "
                      f"{r['tree_mib'][0]:.0f} / {r['tree_mib'][1]:.0f} | "
                      f"{r['process_mib'][0]:.0f} / {r['process_mib'][1]:.0f} |")
     lines.append("")
@@ -271,12 +300,11 @@ def table(samples: list[Sample], engine_env: dict[str, str] | None = None, up_re
         mine = [r for r in table_rows if r["step"] == step]
         worst = max(mine, key=lambda r: r["ratio"])
         verdict = "met" if all(r["met"] for r in mine) else "NOT met"
-        step_slopes = slopes(table_rows, step)
-        is_linear = linear(step_slopes)
-        shown = ", ".join(f"{n1:,}→{n2:,}: {ms:.1f}" for n1, n2, ms in step_slopes) or "one size only"
-        lin = {None: "not judged (needs three sizes)", True: "linear", False: "**NOT linear**"}[is_linear]
+        own, wall = slopes(table_rows, step, "cpu"), slopes(table_rows, step)
         lines.append(f"- {step}: ≤ {target}× the do-nothing provider **{verdict}** (worst {worst['ratio']:.2f}× "
-                     f"at {worst['n']:,} jobs); jobspec's own cost per added job, ms ({shown}): {lin}.")
+                     f"at {worst['n']:,} jobs); jobspec's own CPU per added job, ms ({_shown(own)}): "
+                     f"{_linear_word(own)}; its wall time over the do-nothing provider per added job, ms "
+                     f"({_shown(wall)}): {_linear_word(wall)}.")
     sizes = ", ".join(f"{n:,} jobs: {_of(samples, n, 'create', 'jobspec')[0].state_kib:,.0f} / "
                       f"{_of(samples, n, 'create', 'noop')[0].state_kib:,.0f} KiB"
                       for n in sorted({s.n for s in samples}))
@@ -292,8 +320,12 @@ def table(samples: list[Sample], engine_env: dict[str, str] | None = None, up_re
         f"{os.cpu_count()} cores, Python {platform.python_version()}, {datetime.date.today()}. "
         "Peak tree: the largest sum of resident memory over the engine, language host and provider processes "
         "(sampled every 0.1 s); largest process: the highest `VmHWM` of one of them. "
-        "*Own cost per added job*: (jobspec − do-nothing) between two sizes divided by the added jobs; linear when "
-        f"the last is ≤ {SLOPE_FACTOR}× the first + {SLOPE_SLACK_MS:.0f} ms. The do-nothing provider declares the "
+        "*Own CPU*: CPU seconds of the processes running the program's and the provider's code (program, provider, "
+        "preflight worker), sampled with the memory; *engine CPU*: the engine process's. *Per added job*: "
+        "(jobspec − do-nothing) between two sizes divided by the added jobs; linear when the last is "
+        f"≤ {SLOPE_FACTOR}× the first + {SLOPE_SLACK_MS:.0f} ms. jobspec's own cost is its own CPU; its wall time "
+        "over the do-nothing provider also holds the engine's work on jobspec's larger state "
+        "(bench/outputs_bench.py measures that part). The do-nothing provider declares the "
         "same bodies with the same members secret and keeps its inputs as outputs, so its state holds the same "
         "bodies (jobspec's adds its own keys and the run's outputs: see the state sizes); its refresh and destroy "
         "call nothing. The create's runs start RUNNING (one-change: the new run ends at once) and all end before "

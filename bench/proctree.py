@@ -7,10 +7,16 @@ loop reads ``/proc`` (no psutil here) every ``interval`` seconds until the comma
 exits or its time is up; then the whole session gets SIGKILL, so a stuck run leaves
 nothing behind.
 
-Two figures: the peak of the tree's summed resident memory (``VmRSS`` of every member,
+Three figures: the CPU time of each kind of process (``ROLES``: the engine, the language
+host, the program, the provider, the preflight worker), the peak of the tree's summed resident memory (``VmRSS`` of every member,
 summed per sample: sampled, so a spike shorter than ``interval`` can be missed) and the
 largest single process's high-water mark (``VmHWM``, kept by the kernel, so exact for
 every process alive at one sample).
+
+CPU time is each process's ``utime + stime`` at the last sample that saw it, an exited but
+not yet reaped process included (its figures are final then): a process that ends between
+two samples loses at most ``interval`` seconds of its CPU time. So it suits long steps and
+sums over many processes; a one-second command's figures are rough.
 """
 
 from __future__ import annotations
@@ -20,10 +26,22 @@ import signal
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 INTERVAL = 0.1
+_TICKS = os.sysconf("SC_CLK_TCK")
+#: What each process of the tree is, from its command line (first match): jobspec's own code (or the
+#: do-nothing provider's) runs in "program", "provider" and "preflight worker".
+ROLES = (
+    ("providers.preflight_worker", "preflight worker"),
+    ("pulumi.dynamic", "provider"),
+    ("language-python-exec", "program"),
+    ("pulumi-language-python", "language host"),
+    ("pip", "pip"),
+)
+#: The processes running the program's and the provider's own code.
+OWN = ("program", "provider", "preflight worker")
 
 
 @dataclass(frozen=True)
@@ -36,10 +54,39 @@ class Measured:
     peak_process_kib: int
     processes: int
     timed_out: bool
+    #: CPU seconds per role (``ROLES``; the engine is "engine", the rest "other").
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def own_cpu_seconds(self) -> float:
+        """CPU seconds of the program, provider and preflight worker processes."""
+        return sum(self.cpu_seconds.get(role, 0.0) for role in OWN)
 
 
 def session_members(sid: int) -> list[int]:
     """Live (not zombie) processes of session ``sid``, from /proc."""
+    return [pid for pid, zombie, _ in _scan(sid) if not zombie]
+
+
+def role(argv: list[str]) -> str:
+    """The ``ROLES`` name of a process with command line ``argv``: "engine" for the pulumi CLI, else "other"."""
+    line = " ".join(argv)
+    for needle, name in ROLES:
+        if needle in line:
+            return name
+    return "engine" if any(os.path.basename(arg) == "pulumi" for arg in argv[:2]) else "other"
+
+
+def _argv(pid: int) -> list[str]:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().decode(errors="replace").rstrip("\0").split("\0")
+    except OSError:
+        return []
+
+
+def _scan(sid: int) -> list[tuple[int, bool, float]]:
+    """(pid, is a zombie, CPU seconds) of every process of session ``sid``, from /proc."""
     members = []
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -49,9 +96,9 @@ def session_members(sid: int) -> list[int]:
                 stat = fh.read()
         except OSError:  # gone since the listing
             continue
-        fields = stat[stat.rindex(")") + 2:].split()  # state, ppid, pgrp, session, ...
-        if int(fields[3]) == sid and fields[0] != "Z":
-            members.append(int(entry.name))
+        fields = stat[stat.rindex(")") + 2:].split()  # state, ppid, pgrp, session, ..., utime, stime (11, 12)
+        if int(fields[3]) == sid:
+            members.append((int(entry.name), fields[0] == "Z", (int(fields[11]) + int(fields[12])) / _TICKS))
     return members
 
 
@@ -88,10 +135,16 @@ def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float,
         deadline = start + timeout
         peak_tree = peak_process = 0
         seen: set[int] = set()
+        cpu: dict[int, tuple[str, float]] = {}
         timed_out = False
         while True:  # bounded: every pass waits up to `interval`, and the deadline ends it
             tree = 0
-            for pid in session_members(proc.pid):
+            for pid, zombie, seconds in _scan(proc.pid):
+                # Read each time: a wrapper script execs the process it starts; a zombie has no command line left.
+                argv = [] if zombie else _argv(pid)
+                cpu[pid] = (role(argv) if argv else cpu.get(pid, ("other", 0.0))[0], seconds)
+                if zombie:
+                    continue
                 rss, hwm = _memory_kib(pid)
                 tree += rss
                 peak_process = max(peak_process, hwm)
@@ -111,5 +164,8 @@ def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float,
         kill_session(proc.pid)
         out.seek(0)
         err.seek(0)
+        by_role: dict[str, float] = {}
+        for name, used in cpu.values():
+            by_role[name] = by_role.get(name, 0.0) + used
         return Measured(proc.returncode, seconds, out.read(), err.read(), peak_tree, peak_process, len(seen),
-                        timed_out)
+                        timed_out, by_role)
