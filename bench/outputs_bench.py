@@ -62,8 +62,11 @@ def forget(stacks: apply_bench.Stacks) -> None:
         ws.init()
 
 
-def run_size(n: int, runs: int, bin_dir: Path, endpoint: LocalEndpoint) -> dict[str, list[float]]:
+def run_size(n: int, runs: int, bin_dir: Path,
+             endpoint: LocalEndpoint) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Wall seconds and own CPU seconds (program, provider, preflight worker: bench/proctree.py) per kind."""
     times: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    cpu: dict[str, list[float]] = {kind: [] for kind in KINDS}
     with tempfile.TemporaryDirectory(prefix="jobspec-outputs-bench-") as tmp:
         stacks = stacks_for(Path(tmp), n, bin_dir, endpoint.env())
         for r in range(runs):
@@ -73,9 +76,10 @@ def run_size(n: int, runs: int, bin_dir: Path, endpoint: LocalEndpoint) -> dict[
             for kind in KINDS[r % len(KINDS):] + KINDS[:r % len(KINDS)]:
                 measured: proctree.Measured = stacks.step(kind, "create", ("up", "--yes", "--skip-preview"))
                 times[kind].append(measured.seconds)
-                print(f"outputs {n:>5} jobs, run {r + 1}/{runs}, create {kind:<13} {measured.seconds:7.2f}s",
-                      file=sys.stderr, flush=True)
-    return times
+                cpu[kind].append(measured.own_cpu_seconds)
+                print(f"outputs {n:>5} jobs, run {r + 1}/{runs}, create {kind:<13} {measured.seconds:7.2f}s "
+                      f"own CPU {measured.own_cpu_seconds:6.2f}s {measured.cpu_seconds}", file=sys.stderr, flush=True)
+    return times, cpu
 
 
 def _slope(rows: dict[int, dict[str, float]], a: int, b: int, minus: str, base: str) -> float:
@@ -83,22 +87,30 @@ def _slope(rows: dict[int, dict[str, float]], a: int, b: int, minus: str, base: 
     return ((rows[b][minus] - rows[b][base]) - (rows[a][minus] - rows[a][base])) / (b - a) * 1000
 
 
-def table(results: dict[int, dict[str, list[float]]], runs: int) -> str:
+def table(results: dict[int, dict[str, list[float]]], runs: int,
+          cpu: dict[int, dict[str, list[float]]] | None = None) -> str:
+    """The results section; ``cpu`` (own CPU seconds, as ``results``) adds its columns and slopes."""
     med = {n: {kind: statistics.median(ts) for kind, ts in by_kind.items()} for n, by_kind in results.items()}
-    lines = ["| jobs | jobspec s | do-nothing s | do-nothing with jobspec's outputs s |",
-             "|---:|---:|---:|---:|"]
+    cpu_med = {n: {kind: statistics.median(ts) for kind, ts in by_kind.items()} for n, by_kind in (cpu or {}).items()}
+    lines = ["| jobs | jobspec s | do-nothing s | do-nothing with jobspec's outputs s |"
+             + (" own CPU s: jobspec / do-nothing / with outputs |" if cpu else ""),
+             "|---:|---:|---:|---:|" + ("---:|" if cpu else "")]
     for n, by_kind in results.items():
         cells = [f"{med[n][k]:.2f} ({min(ts):.2f}–{max(ts):.2f})" for k, ts in by_kind.items()]
+        if cpu:
+            cells.append(" / ".join(f"{cpu_med[n][k]:.2f}" for k in KINDS))
         lines.append(f"| {n:,} | " + " | ".join(cells) + " |")
     sizes = sorted(results)
     pairs = list(zip(sizes, sizes[1:]))
     lines += ["", "Cost per added job between two sizes, ms (of the medians):", "",
-              "| sizes | jobspec − do-nothing | engine: jobspec's state shape | jobspec's provider and program |",
-              "|---|---:|---:|---:|"]
+              "| sizes | jobspec − do-nothing | engine: jobspec's state shape | jobspec's provider and program |"
+              + (" jobspec's provider and program, own CPU |" if cpu else ""),
+              "|---|---:|---:|---:|" + ("---:|" if cpu else "")]
     for a, b in pairs:
         lines.append(f"| {a:,} → {b:,} | {_slope(med, a, b, 'jobspec', 'noop'):.1f} "
                      f"| {_slope(med, a, b, 'noop+outputs', 'noop'):.1f} "
-                     f"| {_slope(med, a, b, 'jobspec', 'noop+outputs'):.1f} |")
+                     f"| {_slope(med, a, b, 'jobspec', 'noop+outputs'):.1f} |"
+                     + (f" {_slope(cpu_med, a, b, 'jobspec', 'noop+outputs'):.1f} |" if cpu else ""))
     return "\n".join([
         "## create: jobspec's state shape vs jobspec's work (`python -m bench.outputs_bench`)", "",
         f"`pulumi up` creating N jobs, median (min–max) of {runs} runs, the three stacks taking turns; "
@@ -106,7 +118,10 @@ def table(results: dict[int, dict[str, list[float]]], runs: int) -> str:
         "endpoint. *do-nothing with jobspec's outputs*: bench/noop with `JOBSPEC_BENCH_RUN_OUTPUTS=1`, holding "
         "jobspec's own-keys string and its six run outputs (values of the same size) and calling nothing. "
         "*engine: jobspec's state shape* is its cost over the plain do-nothing provider; *jobspec's provider "
-        "and program* is jobspec's over it.", "", *lines])
+        "and program* is jobspec's over it." + (
+            " *Own CPU*: CPU seconds of the program, provider and preflight worker processes (bench/proctree.py); "
+            "the SDK's work in them grows with N and with the engine's duration alike, so only the same-shaped "
+            "do-nothing stack is a fair base for it." if cpu else ""), "", *lines])
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -121,12 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     bin_dir = pulumi_bin_dir()
     bytecode.compile_modules()
-    results = {}
+    results, cpu = {}, {}
     with LocalEndpoint() as endpoint:
         endpoint.create_application("bench", application_id=preview_bench.APPLICATION)
         for n in args.sizes:
-            results[n] = run_size(n, args.runs, bin_dir, endpoint)
-    text = table(results, args.runs)
+            results[n], cpu[n] = run_size(n, args.runs, bin_dir, endpoint)
+    text = table(results, args.runs, cpu)
     print(text)
     if not args.no_write:
         write_section(RESULTS, START, END, text)
