@@ -140,9 +140,11 @@ def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float,
         while True:  # bounded: every pass waits up to `interval`, and the deadline ends it
             tree = 0
             for pid, zombie, seconds in _scan(proc.pid):
-                # Read each time: a wrapper script execs the process it starts; a zombie has no command line left.
-                argv = [] if zombie else _argv(pid)
-                cpu[pid] = (role(argv) if argv else cpu.get(pid, ("other", 0.0))[0], seconds)
+                # Read each time: a process forked by a wrapper script shows the script's command line until it
+                # execs. Once known, a role stays: a zombie, or a process on its way out, has no command line left.
+                known = cpu.get(pid, ("other", 0.0))[0]
+                now = role(_argv(pid)) if not zombie else "other"
+                cpu[pid] = (now if now != "other" else known, seconds)
                 if zombie:
                     continue
                 rss, hwm = _memory_kib(pid)

@@ -47,3 +47,13 @@ def test_cpu_time_is_summed_per_kind_of_process_over_the_whole_session(tmp_path:
     assert 0.6 - proctree.INTERVAL - 0.02 <= measured.cpu_seconds["provider"] <= 0.75
     assert 0.3 - proctree.INTERVAL - 0.02 <= measured.cpu_seconds["other"] <= 0.45
     assert measured.own_cpu_seconds == measured.cpu_seconds["provider"]
+
+
+def test_a_process_keeps_the_role_it_was_known_by_when_its_command_line_changes(tmp_path: Path):
+    # Known as the provider, then exec'd into a shell that counts for a while (sampled several times as "sh").
+    code = (BURN.format(seconds=0.2) + "import os\n"
+            "os.execv('/bin/sh', ['sh', '-c', 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done'])\n")
+    measured = proctree.run([sys.executable, "-c", code, "pulumi.dynamic"], tmp_path, None, timeout=60)
+    assert measured.returncode == 0
+    assert measured.cpu_seconds["provider"] >= 0.2 + proctree.INTERVAL
+    assert measured.cpu_seconds.get("other", 0.0) == 0.0
