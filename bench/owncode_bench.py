@@ -73,11 +73,15 @@ def parts_of(counts: Path) -> dict[str, float]:
 def table(results: dict[int, list[dict[str, float]]]) -> str:
     """Per-job CPU of each part (median over the runs), and the linearity of their sum."""
     med = {n: {k: statistics.median(run[k] for run in runs) for k in ("wall", *PARTS)} for n, runs in results.items()}
-    lines = ["| jobs | `up` s | program `main`, ms/job | provider check | diff | create | jobspec's code, ms/job |",
+    lines = ["| jobs | `up` s | program `main`, ms/job | provider check | diff | create "
+             "| jobspec's code, ms/job (min–max of the runs) |",
              "|---:|---:|---:|---:|---:|---:|---:|"]
     for n, m in med.items():
         cells = [f"{1000 * m[k] / n:.2f}" for k in PARTS]
-        lines.append(f"| {n:,} | {m['wall']:.1f} | " + " | ".join(cells) + f" | {1000 * sum(m[k] for k in PARTS) / n:.2f} |")
+        totals = [1000 * sum(run[k] for k in PARTS) / n for run in results[n]]
+        spread = f" ({min(totals):.2f}–{max(totals):.2f})" if len(totals) > 1 else ""
+        lines.append(f"| {n:,} | {m['wall']:.1f} | " + " | ".join(cells) + f" | {1000 * sum(m[k] for k in PARTS) / n:.2f}"
+                     f"{spread} |")
     sizes = sorted(med)
     slopes = [(a, b, 1000 * (sum(med[b][k] for k in PARTS) - sum(med[a][k] for k in PARTS)) / (b - a))
               for a, b in zip(sizes, sizes[1:])]

@@ -33,6 +33,11 @@ def test_the_table_gives_each_part_per_job_and_judges_the_sum_per_added_job():
     assert "- jobspec's code, CPU per added job, ms (100→300: 8.00, 300→1,000: 8.00): linear." in text
 
 
+def test_several_runs_give_the_median_of_each_part_and_the_range_of_the_sum():
+    text = owncode_bench.table({100: [run(100, 8.0), run(100, 6.0), run(100, 12.0)]})
+    assert "| 100 | 2.0 | 2.00 | 2.00 | 2.00 | 2.00 | 8.00 (6.00–12.00) |" in text
+
+
 def test_code_whose_cost_per_job_grows_with_n_is_not_linear():
     text = owncode_bench.table({100: [run(100, 4.0)], 300: [run(300, 8.0)], 1000: [run(1000, 40.0)]})
     assert "**NOT linear**" in text
